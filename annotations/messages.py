@@ -1,0 +1,18 @@
+"""Error messages users see, written once; tests assert them."""
+
+SPAN_OUTSIDE = "The span must lie inside the sentence, with start before end."
+CLAIM_TYPE_OTHER_PROJECT = "This claim type belongs to another project."
+SOURCE_URL_SCHEME = "Enter an http:// or https:// URL."
+DUPLICATE_ANNOTATION = "You have already annotated this exact span."
+VERSION_CONFLICT = "Someone else changed this annotation meanwhile; reload it and try again."
+NOT_A_MEMBER = "You are not a member of this project."
+CANNOT_EDIT = "Only the annotator or a reviewer of the project may change this annotation."
+CANNOT_REVIEW = "Only reviewers and owners of the project may review annotations."
+CANNOT_ADD_DOCUMENT = "Only owners of the project may add documents."
+
+EMPTY_TEXT = "The document has no text."
+NOT_UTF8 = "The file is not valid UTF-8 text."
+TOO_LARGE = "The document is larger than the limit of {limit} bytes."
+UNSUPPORTED_TYPE = "Unsupported file type {suffix!r}; use .txt, .md, .html, .json or .jsonl."
+DUPLICATE_DOCUMENT = "This text is already in the project as document {id} ({title!r})."
+MISSING_TITLE = "The document needs a title."

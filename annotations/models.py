@@ -1,0 +1,317 @@
+"""The nouns users speak in: projects, documents split into sentences, and the claims
+annotated in them with their sources.
+
+Invariants the database can hold live in ``Meta.constraints``; the cross-row ones (a span
+inside its sentence, a claim type of the same project) live in ``clean()`` methods that
+every write path reaches through ``annotations.services``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from annotations import messages
+from annotations.querysets import (
+    AnnotationQuerySet,
+    DocumentQuerySet,
+    ProjectQuerySet,
+    ScopedToProjectQuerySet,
+)
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
+    OWNER = "owner", "Owner"
+
+
+class VerificationStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    IN_PROGRESS = "in_progress", "In progress"
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+    MISLEADING = "misleading", "Misleading"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+# Statuses that carry a verdict; the rest mean "not checked yet".
+VERIFIED_STATUSES = frozenset(VerificationStatus.values) - {
+    VerificationStatus.UNVERIFIED,
+    VerificationStatus.IN_PROGRESS,
+}
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+def _in_choices(field: str, choices: type[models.TextChoices]) -> Q:
+    return Q(**{f"{field}__in": choices.values})
+
+
+http_url_validator = URLValidator(schemes=["http", "https"], message=messages.SOURCE_URL_SCHEME)
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Short name used in URLs.")
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="factcheck_projects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ANNOTATOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedToProjectQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=_in_choices("role", Role), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.project}"
+
+
+class Document(models.Model):
+    """A news text. Its text is immutable once segmented: sentence offsets point into it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=20, default="en", help_text="BCP 47 language tag.")
+    text = models.TextField()
+    content_hash = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the normalised text."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="document_unique_text_per_project"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "-created_at"], name="document_by_project")]
+
+    def __str__(self):
+        return self.title
+
+
+class Sentence(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField(help_text="Position in reading order, from 0.")
+    start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
+    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+    paragraph = models.PositiveIntegerField(
+        default=0, help_text="Paragraph number, from 0; a sentence never crosses a paragraph."
+    )
+    text = models.TextField(help_text="Exactly document.text[start:end].")
+
+    class Meta:
+        ordering = ["document", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "index"], name="sentence_unique_index"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="sentence_start_lt_end"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+
+class ClaimType(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="claim_types")
+    slug = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    color = models.CharField(
+        max_length=7,
+        default="#6b7280",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f77b4.")],
+    )
+    shortcut = models.CharField(
+        max_length=1, blank=True, help_text="Key that picks this type in the annotation page."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_default = models.BooleanField(
+        default=False, help_text="Pre-selected for new annotations; at most one per project."
+    )
+
+    objects = ScopedToProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "slug"], name="claimtype_unique_slug"),
+            models.UniqueConstraint(
+                fields=["project", "shortcut"],
+                condition=~Q(shortcut=""),
+                name="claimtype_unique_shortcut",
+            ),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_default=True), name="claimtype_one_default"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Annotation(models.Model):
+    """One claim found in one sentence, with its verdict and editorial review.
+
+    ``start``/``end`` are offsets into the document text and lie inside the sentence;
+    by default they cover the whole sentence. ``version`` grows by one on every change and
+    is what clients send back to prove they saw the latest state.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="annotations")
+    start = models.PositiveIntegerField(help_text="Span start, an offset into the document text.")
+    end = models.PositiveIntegerField(help_text="Span end (exclusive), into the document text.")
+    quote = models.TextField(help_text="The annotated text, computed from the offsets.")
+    claim_type = models.ForeignKey(ClaimType, on_delete=models.PROTECT, related_name="annotations")
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
+    )
+    rationale = models.TextField(blank=True, help_text="Why the claim got its verdict.")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_annotations",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="annotation_start_lt_end"),
+            models.CheckConstraint(
+                condition=_in_choices("verification_status", VerificationStatus),
+                name="annotation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("review_state", ReviewState),
+                name="annotation_review_state_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["sentence", "start", "end", "annotator"],
+                name="annotation_unique_span_per_annotator",
+                violation_error_message=messages.DUPLICATE_ANNOTATION,
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document", "start"], name="annotation_by_document"),
+            models.Index(fields=["project", "verification_status"], name="annotation_by_status"),
+            models.Index(fields=["project", "review_state"], name="annotation_by_review"),
+            models.Index(fields=["updated_at", "id"], name="annotation_by_update"),
+            models.Index(fields=["annotator", "project"], name="annotation_by_annotator"),
+        ]
+
+    def __str__(self):
+        return self.quote if len(self.quote) <= 80 else self.quote[:79] + "…"
+
+    @property
+    def covers_whole_sentence(self) -> bool:
+        return self.start == self.sentence.start and self.end == self.sentence.end
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status in VERIFIED_STATUSES
+
+    def clean(self):
+        errors = {}
+        sentence = self.sentence
+        in_sentence = sentence.start <= (self.start or 0) < (self.end or 0) <= sentence.end
+        if self.start is None or self.end is None or not in_sentence:
+            errors["start" if self.start is None else "end"] = messages.SPAN_OUTSIDE
+        if self.claim_type_id and self.claim_type.project_id != self.project_id:
+            errors["claim_type"] = messages.CLAIM_TYPE_OTHER_PROJECT
+        if errors:
+            raise ValidationError(errors)
+
+
+class Source(models.Model):
+    """Evidence for or against an annotated claim."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000, validators=[http_url_validator])
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    excerpt = models.TextField(blank=True, help_text="The passage of the source that matters.")
+    accessed_at = models.DateField(null=True, blank=True, help_text="When the source was read.")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annotation", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="source_url_http",
+            ),
+            models.CheckConstraint(condition=_in_choices("stance", Stance), name="source_stance"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url

@@ -1,0 +1,42 @@
+"""Who may do what. The admin, the API and the browser pages all ask here."""
+
+from annotations.models import Membership, Role
+
+EDITOR_ROLES = frozenset({Role.REVIEWER, Role.OWNER})
+
+
+def role_in(user, project) -> str | None:
+    """The user's role in ``project`` (a Project or its id); superusers act as owners."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.OWNER
+    project_id = getattr(project, "pk", project)
+    return (
+        Membership.objects.filter(user=user, project_id=project_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_view(user, project) -> bool:
+    return role_in(user, project) is not None
+
+
+def can_annotate(user, project) -> bool:
+    return role_in(user, project) is not None
+
+
+def can_edit_annotation(user, annotation, role=None) -> bool:
+    role = role or role_in(user, annotation.project_id)
+    if role is None:
+        return False
+    return role in EDITOR_ROLES or annotation.annotator_id == user.pk
+
+
+def can_review(user, project, role=None) -> bool:
+    return (role or role_in(user, project)) in EDITOR_ROLES
+
+
+def can_manage_project(user, project, role=None) -> bool:
+    return (role or role_in(user, project)) == Role.OWNER
