@@ -16,3 +16,19 @@ TOO_LARGE = "The document is larger than the limit of {limit} bytes."
 UNSUPPORTED_TYPE = "Unsupported file type {suffix!r}; use .txt, .md, .html, .json or .jsonl."
 DUPLICATE_DOCUMENT = "This text is already in the project as document {id} ({title!r})."
 MISSING_TITLE = "The document needs a title."
+
+# Reading files for import (annotations/importers.py).
+NO_RECORDS = "The file holds no documents."
+MALFORMED_JSON = "The file is not valid JSON: {error} (line {line}, column {column})."
+MALFORMED_JSON_LINE = "Line {line} is not valid JSON: {error} (column {column})."
+JSON_NOT_RECORDS = "A .json file must hold one object or a list of objects with title and text."
+RECORD_NOT_OBJECT = "{where} is not a JSON object with title and text."
+RECORD_MISSING_FIELD = "{where} has no {field!r}."
+RECORD_WRONG_TYPE = "{where}: {field!r} must be a string."
+RECORD_BAD_DATE = (
+    "{where}: published_at {value!r} is not an ISO date or date-time "
+    "(e.g. 2019-07-24 or 2019-07-24T15:30:00Z)."
+)
+RECORD_BAD_URL = "{where}: url {value!r} is not an http:// or https:// URL."
+HTML_NO_ARTICLE = "No article text could be found in the HTML page."
+NUL_CHARACTER = "The text contains NUL characters; is this a binary file?"
