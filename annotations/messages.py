@@ -32,3 +32,26 @@ RECORD_BAD_DATE = (
 RECORD_BAD_URL = "{where}: url {value!r} is not an http:// or https:// URL."
 HTML_NO_ARTICLE = "No article text could be found in the HTML page."
 NUL_CHARACTER = "The text contains NUL characters; is this a binary file?"
+
+# Browser pages
+TEXT_OR_FILE = "Paste the text or upload a file (one of the two)."
+
+# The HTTP API (annotations/api/).
+UNKNOWN_FIELD = "Unknown field."
+READ_ONLY_FIELD = "This field is set by the server and cannot be written."
+UNKNOWN_QUERY_PARAMETER = "Unknown query parameter."
+NUL_IN_PARAMETER = "The value contains a NUL character."
+BAD_ORDERING = "Cannot order by {fields}; use one of {allowed} (prefix - for descending)."
+IF_MATCH_REQUIRED = (
+    'This request needs an If-Match header with the version from the ETag, e.g. If-Match: "3".'
+)
+IF_MATCH_MALFORMED = 'If-Match must be the annotation\'s ETag, e.g. "3".'
+ANNOTATION_GONE = "This annotation was deleted meanwhile."
+BODY_TOO_LARGE = "The request body is larger than the limit of {limit} bytes."
+API_TEXT_OR_FILE = "Send either the text (with a title) or a file, not both."
+ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per request."
+
+# The export (annotations/api/export.py, the export/import commands).
+EXPORT_BAD_CHOICE = "Unknown value {value!r}; use one or more of {allowed}, separated by commas."
+EXPORT_NO_SUCH_PROJECT = "No project {key!r} among your projects."
+EXPORT_NO_SUCH_DOCUMENT = "No document {key} in your projects."

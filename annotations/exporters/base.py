@@ -1,0 +1,88 @@
+"""The interface every export format implements.
+
+An exporter is pure: it takes ``ExportRow``s from ``annotations.selectors.export_rows``
+(ordered by document, then span start) and yields text. It never queries the database, so
+the selector alone decides how many queries an export costs.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from annotations.selectors import ExportRow, isoformat
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What an export needs besides its rows: when it ran, what was asked, who publishes."""
+
+    exported_at: datetime = field(default_factory=timezone.now)
+    filters: dict = field(default_factory=dict)
+    public_url: str = ""
+    organization_name: str = ""
+    organization_url: str = ""
+
+    @classmethod
+    def from_settings(cls, *, filters: dict | None = None) -> "ExportContext":
+        return cls(
+            filters=filters or {},
+            public_url=settings.FACTCHECK_PUBLIC_URL.rstrip("/"),
+            organization_name=settings.FACTCHECK_ORGANIZATION_NAME,
+            organization_url=settings.FACTCHECK_ORGANIZATION_URL,
+        )
+
+    @property
+    def exported_at_iso(self) -> str:
+        return isoformat(self.exported_at)
+
+    def document_url(self, document: dict) -> str:
+        """Our stable address of a document, where its offsets are valid."""
+        return f"{self.public_url}/documents/{document['id']}/"
+
+    def annotation_url(self, document: dict, annotation: dict) -> str:
+        return f"{self.public_url}/documents/{document['id']}/annotate/#a-{annotation['id']}"
+
+
+class Exporter:
+    """One export format. Subclass, set the attributes, implement ``render``."""
+
+    #: The ``format`` parameter value that selects this exporter.
+    name: str = ""
+    media_type: str = "application/json"
+    file_extension: str = "json"
+    #: Ask the selector for each document's full text / its sentences.
+    needs_text: bool = False
+    needs_sentences: bool = False
+    #: Export only annotations with these verification statuses (None: all).
+    verification_statuses: frozenset[str] | None = None
+
+    def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
+        raise NotImplementedError
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
+
+
+def dumps(value) -> str:
+    """Compact JSON that keeps non-ASCII text readable."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def buffered(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """Join small pieces into blocks of about ``size`` characters before they hit the wire."""
+    pending: list[str] = []
+    length = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(pending)
+            pending.clear()
+            length = 0
+    if pending:
+        yield "".join(pending)

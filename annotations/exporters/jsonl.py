@@ -1,0 +1,30 @@
+"""``jsonl``: one self-contained annotation per line, for pipelines."""
+
+from collections.abc import Iterable, Iterator
+
+from annotations.exporters.base import ExportContext, Exporter, dumps
+from annotations.selectors import ExportRow
+
+
+class JsonLinesExporter(Exporter):
+    name = "jsonl"
+    media_type = "application/x-ndjson"
+    file_extension = "jsonl"
+
+    def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
+        for row in rows:
+            document = row.document
+            line = {
+                **row.annotation,
+                "document": {
+                    "id": document["id"],
+                    "title": document["title"],
+                    "url": document["url"],
+                    "publisher": document["publisher"],
+                    "published_at": document["published_at"],
+                    "language": document["language"],
+                    "project": document["project"],
+                },
+                "sentence": row.sentence,
+            }
+            yield dumps(line) + "\n"

@@ -1,0 +1,43 @@
+"""``json``: our own versioned format, documents with their sentences and annotations.
+
+Self-contained (each document carries its text and sentences) so ``import_annotations``
+can restore it. Streamed document by document: the document header is written when its
+first annotation arrives, and the list closed when the next document starts.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from annotations.exporters.base import ExportContext, Exporter, dumps
+from annotations.selectors import ExportRow
+
+FORMAT_VERSION = "factcheck/v1"
+
+
+class NativeJsonExporter(Exporter):
+    name = "json"
+    media_type = "application/json"
+    file_extension = "json"
+    needs_text = True
+    needs_sentences = True
+
+    def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
+        header = {
+            "format": FORMAT_VERSION,
+            "exported_at": context.exported_at_iso,
+            "filters": context.filters,
+        }
+        yield dumps(header)[:-1] + ',"documents":['
+        current = None
+        for row in rows:
+            if row.document is not current:
+                if current is not None:
+                    yield "]},"
+                current = row.document
+                # The document object, left open for its annotations.
+                yield dumps(current)[:-1] + ',"annotations":['
+                yield dumps(row.annotation)
+            else:
+                yield "," + dumps(row.annotation)
+        if current is not None:
+            yield "]}"
+        yield "]}\n"

@@ -1,0 +1,338 @@
+"""Reads that feed the export: annotations with everything they are shown with, in chunks.
+
+The export must run in constant memory and a fixed number of queries per chunk, however
+many rows it covers. So ``export_rows`` walks the annotations with keyset pagination
+(ordered by document, span start, id) and, for each chunk, fetches the rows as tuples and
+their sources, history, documents and sentences with one query each. Rows come out as
+plain dicts and strings, ready for ``json.dumps``: no model instances per row.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+
+from annotations.models import Annotation, Document, Project, Sentence, Source
+
+DEFAULT_CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """What to export; every field is optional and they combine with AND."""
+
+    project: Project | None = None
+    document: Document | None = None
+    sentence: int | None = None
+    claim_type: int | None = None
+    claim_type_slug: str | None = None
+    verification_status: tuple[str, ...] = ()
+    review_state: tuple[str, ...] = ()
+    annotator: int | None = None
+    updated_since: datetime | None = None
+
+    def describe(self) -> dict:
+        """The filters as written into an export's header, in plain JSON types."""
+        described = {
+            "project": self.project.slug if self.project else None,
+            "document": self.document.pk if self.document else None,
+            "sentence": self.sentence,
+            "claim_type": self.claim_type,
+            "claim_type_slug": self.claim_type_slug,
+            "verification_status": list(self.verification_status) or None,
+            "review_state": list(self.review_state) or None,
+            "annotator": self.annotator,
+            "updated_since": isoformat(self.updated_since),
+        }
+        return {name: value for name, value in described.items() if value is not None}
+
+
+def annotations_for_export(user, filters: ExportFilters, *, statuses=None):
+    """The annotations ``user`` may export that match ``filters``.
+
+    ``user=None`` means every annotation (the command line, acting as the operator).
+    ``statuses`` further restricts verification statuses (e.g. ClaimReview's verdicts).
+    """
+    queryset = Annotation.objects.all() if user is None else Annotation.objects.for_user(user)
+    lookups = {
+        "project": filters.project,
+        "document": filters.document,
+        "sentence_id": filters.sentence,
+        "claim_type_id": filters.claim_type,
+        "claim_type__slug": filters.claim_type_slug,
+        "annotator_id": filters.annotator,
+        "updated_at__gte": filters.updated_since,
+    }
+    queryset = queryset.filter(**{k: v for k, v in lookups.items() if v is not None})
+    if filters.verification_status:
+        queryset = queryset.filter(verification_status__in=filters.verification_status)
+    if filters.review_state:
+        queryset = queryset.filter(review_state__in=filters.review_state)
+    if statuses is not None:
+        queryset = queryset.filter(verification_status__in=statuses)
+    return queryset
+
+
+def isoformat(value) -> str | None:
+    """ISO 8601 like the REST API writes it: UTC as ``Z``."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_ANNOTATION_COLUMNS = (
+    "id",
+    "document_id",
+    "start",
+    "end",
+    "sentence__index",
+    "sentence__start",
+    "sentence__end",
+    "sentence__text",
+    "quote",
+    "claim_type__slug",
+    "claim_type__name",
+    "verification_status",
+    "rationale",
+    "annotator__username",
+    "review_state",
+    "reviewed_by__username",
+    "reviewed_at",
+    "review_comment",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+@dataclass
+class ExportRow:
+    """One exported annotation with its document and sentence (shared dicts, not copies)."""
+
+    document: dict
+    sentence: dict
+    annotation: dict
+
+
+@dataclass
+class _Walk:
+    queryset: object
+    chunk_size: int
+    with_text: bool
+    with_sentences: bool
+    documents: dict = field(default_factory=dict)
+
+
+def export_rows(
+    queryset,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    with_text: bool = False,
+    with_sentences: bool = False,
+) -> Iterator[ExportRow]:
+    """Yield ``ExportRow``s for ``queryset``, ordered by document, span start and id.
+
+    Per chunk of ``chunk_size`` annotations this runs one query for the annotations, one
+    for their sources, one for their history and, when the chunk reaches documents not
+    seen before, one for those documents and (``with_sentences``) one for their sentences.
+    Only the current chunk and the current document are held in memory.
+    """
+    walk = _Walk(queryset.order_by(), chunk_size, with_text, with_sentences)
+    after = None
+    while True:
+        rows = _annotation_chunk(walk, after)
+        if not rows:
+            return
+        yield from _chunk_rows(walk, rows)
+        if len(rows) < chunk_size:
+            return
+        last = rows[-1]
+        after = (last[1], last[2], last[0])
+
+
+def _annotation_chunk(walk: _Walk, after) -> list[tuple]:
+    queryset = walk.queryset
+    if after is not None:
+        document_id, start, pk = after
+        queryset = queryset.filter(
+            Q(document_id__gt=document_id)
+            | Q(document_id=document_id, start__gt=start)
+            | Q(document_id=document_id, start=start, id__gt=pk),
+            # A plain range the planner can use with the (document, start) index.
+            document_id__gte=document_id,
+        )
+    ordered = queryset.order_by("document_id", "start", "id")
+    return list(ordered.values_list(*_ANNOTATION_COLUMNS)[: walk.chunk_size])
+
+
+def _chunk_rows(walk: _Walk, rows: list[tuple]) -> Iterator[ExportRow]:
+    ids = [row[0] for row in rows]
+    sources = _sources_by_annotation(ids)
+    history = _history_by_annotation(ids)
+    _load_documents(walk, {row[1] for row in rows})
+    sentence = sentence_key = None
+    for (
+        pk,
+        document_id,
+        start,
+        end,
+        sentence_index,
+        sentence_start,
+        sentence_end,
+        sentence_text,
+        quote,
+        claim_type_slug,
+        claim_type_name,
+        verification_status,
+        rationale,
+        annotator,
+        review_state,
+        reviewed_by,
+        reviewed_at,
+        review_comment,
+        created_at,
+        updated_at,
+        version,
+    ) in rows:
+        document = walk.documents[document_id]
+        if sentence_key != (document_id, sentence_index):
+            sentence_key = (document_id, sentence_index)
+            sentence = {
+                "index": sentence_index,
+                "start": sentence_start,
+                "end": sentence_end,
+                "text": sentence_text,
+            }
+        annotation = {
+            "id": pk,
+            "sentence_index": sentence_index,
+            "start": start,
+            "end": end,
+            "start_in_sentence": start - sentence_start,
+            "end_in_sentence": end - sentence_start,
+            "quote": quote,
+            "claim_type": {"slug": claim_type_slug, "name": claim_type_name},
+            "verification_status": verification_status,
+            "rationale": rationale,
+            "sources": sources.get(pk, []),
+            "annotator": annotator,
+            "review": {
+                "state": review_state,
+                "by": reviewed_by,
+                "at": isoformat(reviewed_at),
+                "comment": review_comment,
+            },
+            "history": history.get(pk) or _EMPTY_HISTORY,
+            "created_at": isoformat(created_at),
+            "updated_at": isoformat(updated_at),
+            "version": version,
+        }
+        yield ExportRow(document, sentence, annotation)
+
+
+_EMPTY_HISTORY = {"versions": 0, "created_by": None, "last_changed_by": None, "changes": 0}
+
+
+def _sources_by_annotation(ids: list[int]) -> dict[int, list[dict]]:
+    sources: dict[int, list[dict]] = {}
+    rows = (
+        Source.objects.filter(annotation_id__in=ids)
+        .order_by("annotation_id", "position", "id")
+        .values_list(
+            "annotation_id", "url", "title", "publisher", "stance", "excerpt", "accessed_at"
+        )
+    )
+    for annotation_id, url, title, publisher, stance, excerpt, accessed_at in rows:
+        sources.setdefault(annotation_id, []).append(
+            {
+                "url": url,
+                "title": title,
+                "publisher": publisher,
+                "stance": stance,
+                "excerpt": excerpt,
+                "accessed_at": accessed_at.isoformat() if accessed_at else None,
+            }
+        )
+    return sources
+
+
+def _history_by_annotation(ids: list[int]) -> dict[int, dict]:
+    """How many versions history holds, who created it, who changed it last, edits since."""
+    summaries: dict[int, dict] = {}
+    rows = (
+        Annotation.history.filter(id__in=ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "history_type", "history_user__username")
+    )
+    for pk, history_type, username in rows:
+        summary = summaries.get(pk)
+        if summary is None:
+            summary = summaries[pk] = {
+                "versions": 0,
+                "created_by": None,
+                "last_changed_by": None,
+                "changes": 0,
+            }
+        summary["versions"] += 1
+        if history_type == "+":
+            summary["created_by"] = username
+        elif history_type == "~":
+            summary["changes"] += 1
+        summary["last_changed_by"] = username
+    return summaries
+
+
+_DOCUMENT_COLUMNS = (
+    "id",
+    "title",
+    "url",
+    "publisher",
+    "published_at",
+    "language",
+    "content_hash",
+    "project_id",
+    "project__slug",
+    "project__name",
+)
+
+
+def _load_documents(walk: _Walk, document_ids: set[int]) -> None:
+    """Fetch the chunk's new documents; forget the ones already passed (rows are ordered)."""
+    new_ids = document_ids - walk.documents.keys()
+    if not new_ids:
+        return
+    current = max(walk.documents) if walk.documents else None
+    walk.documents = {current: walk.documents[current]} if current in document_ids else {}
+    columns = _DOCUMENT_COLUMNS + (("text",) if walk.with_text else ())
+    for row in Document.objects.filter(id__in=new_ids).order_by("id").values(*columns):
+        document = {
+            "id": row["id"],
+            "title": row["title"],
+            "url": row["url"],
+            "publisher": row["publisher"],
+            "published_at": isoformat(row["published_at"]),
+            "language": row["language"],
+            "content_hash": row["content_hash"],
+            "project": {
+                "id": row["project_id"],
+                "slug": row["project__slug"],
+                "name": row["project__name"],
+            },
+        }
+        if walk.with_text:
+            document["text"] = row["text"]
+        if walk.with_sentences:
+            document["sentences"] = []
+        walk.documents[row["id"]] = document
+    if walk.with_sentences:
+        sentences = (
+            Sentence.objects.filter(document_id__in=new_ids)
+            .order_by("document_id", "index")
+            .values_list("document_id", "index", "start", "end", "text")
+        )
+        for document_id, index, start, end, text in sentences:
+            walk.documents[document_id]["sentences"].append(
+                {"index": index, "start": start, "end": end, "text": text}
+            )
