@@ -1,0 +1,160 @@
+"""Annotations: list, create, read, edit with If-Match, delete, review, history."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from annotations import services
+from annotations.api import history, schema
+from annotations.api.base import ApiListView, ApiView
+from annotations.api.concurrency import etag_for, expected_version
+from annotations.api.filters import AnnotationFilter
+from annotations.api.serializers import (
+    AnnotationCreateSerializer,
+    AnnotationSerializer,
+    AnnotationWriteSerializer,
+    HistoryEntrySerializer,
+    ReviewSerializer,
+)
+from annotations.models import Annotation
+
+
+def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_OK, headers=None):
+    """The annotation as it is now in the database, with its version as the ETag."""
+    annotation = Annotation.objects.with_related().get(pk=annotation.pk)
+    return Response(
+        AnnotationSerializer(annotation).data,
+        status=status_code,
+        headers={"ETag": etag_for(annotation), **(headers or {})},
+    )
+
+
+class AnnotationQuerysetMixin:
+    def get_queryset(self):
+        return Annotation.objects.for_user(self.request.user).with_related()
+
+
+class AnnotationListView(AnnotationQuerysetMixin, ApiListView):
+    """Annotations of your projects, filtered; anyone in the project may add one."""
+
+    serializer_class = AnnotationSerializer
+    filterset_class = AnnotationFilter
+    ordering_fields = [
+        "id",
+        "created_at",
+        "updated_at",
+        "document",
+        "start",
+        "verification_status",
+        "review_state",
+    ]
+
+    @extend_schema(
+        request=AnnotationCreateSerializer,
+        responses={
+            201: AnnotationSerializer,
+            400: schema.VALIDATION,
+            403: schema.FORBIDDEN,
+            413: schema.TOO_LARGE,
+        },
+        description="Creates an annotation; the response carries its version as the ETag.",
+    )
+    def post(self, request):
+        data = self.parse(AnnotationCreateSerializer)
+        annotation = services.create_annotation(user=request.user, **data)
+        location = reverse("api-annotation-detail", args=[annotation.pk])
+        return annotation_response(
+            annotation, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+
+class AnnotationDetailView(AnnotationQuerysetMixin, ApiView):
+    serializer_class = AnnotationSerializer
+
+    @extend_schema(
+        responses={200: AnnotationSerializer, 404: schema.NOT_FOUND},
+        description="The annotation; its version is the ETag to send back as If-Match.",
+    )
+    def get(self, request, pk):
+        return annotation_response(self.get_object())
+
+    @extend_schema(
+        parameters=[schema.IF_MATCH],
+        request=AnnotationWriteSerializer,
+        responses={
+            200: AnnotationSerializer,
+            400: schema.VALIDATION,
+            403: schema.FORBIDDEN,
+            404: schema.NOT_FOUND,
+            412: schema.CONFLICT,
+            428: schema.PRECONDITION_REQUIRED,
+        },
+        description="Change an annotation. Sources given replace the set (items with an id "
+        "update that source). Needs If-Match; answers with the new ETag.",
+    )
+    def patch(self, request, pk):
+        version = expected_version(request)
+        annotation = self.get_object()
+        data = self.parse(AnnotationWriteSerializer)
+        services.update_annotation(
+            user=request.user, annotation=annotation, expected_version=version, **data
+        )
+        return annotation_response(annotation)
+
+    @extend_schema(
+        parameters=[schema.IF_MATCH],
+        responses={
+            204: None,
+            403: schema.FORBIDDEN,
+            404: schema.NOT_FOUND,
+            412: schema.CONFLICT,
+            428: schema.PRECONDITION_REQUIRED,
+        },
+    )
+    def delete(self, request, pk):
+        version = expected_version(request)
+        annotation = self.get_object()
+        services.delete_annotation(
+            user=request.user, annotation=annotation, expected_version=version
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AnnotationReviewView(AnnotationQuerysetMixin, ApiView):
+    serializer_class = AnnotationSerializer
+
+    @extend_schema(
+        parameters=[schema.IF_MATCH_OPTIONAL],
+        request=ReviewSerializer,
+        responses={
+            200: AnnotationSerializer,
+            400: schema.VALIDATION,
+            403: schema.FORBIDDEN,
+            404: schema.NOT_FOUND,
+            412: schema.CONFLICT,
+        },
+        description="Reviewers and owners approve an annotation or request changes.",
+    )
+    def post(self, request, pk):
+        version = expected_version(request, required=False)
+        annotation = self.get_object()
+        data = self.parse(ReviewSerializer)
+        services.review_annotation(
+            user=request.user, annotation=annotation, expected_version=version, **data
+        )
+        return annotation_response(annotation)
+
+
+class AnnotationHistoryView(ApiView):
+    """Every recorded change of the annotation and its sources, newest first."""
+
+    serializer_class = HistoryEntrySerializer
+    pagination_class = None
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: schema.NOT_FOUND})
+    def get(self, request, pk):
+        annotation = get_object_or_404(Annotation.objects.for_user(request.user), pk=pk)
+        entries = history.annotation_history(annotation)
+        return Response(HistoryEntrySerializer(entries, many=True).data)

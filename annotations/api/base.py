@@ -1,0 +1,34 @@
+"""What every API view shares: strict, paginated lists and bounded request bodies."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import generics
+
+from annotations.api.pagination import Pagination
+from annotations.api.validation import (
+    RejectUnknownQueryParams,
+    StrictOrderingFilter,
+    reject_oversized_body,
+)
+
+
+class ApiView(generics.GenericAPIView):
+    """Base of the API views. Querysets must start from ``for_user`` (404 outside)."""
+
+    pagination_class = Pagination
+    filter_backends = [RejectUnknownQueryParams, DjangoFilterBackend, StrictOrderingFilter]
+
+    def initial(self, request, *args, **kwargs):
+        reject_oversized_body(request)
+        super().initial(request, *args, **kwargs)
+
+    def parse(self, serializer_class, **context):
+        """Validate the body with an input serializer and return its clean data."""
+        serializer = serializer_class(
+            data=self.request.data, context={**self.get_serializer_context(), **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class ApiListView(ApiView, generics.ListAPIView):
+    pass

@@ -1,0 +1,69 @@
+"""One JSON error shape for the whole API, and no 500 for anything a client can send.
+
+Set as ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``. Service exceptions are mapped here so the
+views can stay thin: Django's ``ValidationError`` → 400 naming the fields,
+``VersionConflict`` → 412 with the current annotation, an oversized body → 413.
+"""
+
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from annotations import messages
+from annotations.services import VersionConflict
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = messages.IF_MATCH_REQUIRED
+    default_code = "precondition_required"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def django_validation_detail(exc: DjangoValidationError) -> dict:
+    """``{"field": ["message"]}``, or ``{"detail": "message"}`` when no field is to blame."""
+    if hasattr(exc, "error_dict"):
+        return {
+            ("detail" if name == "__all__" else name): errors
+            for name, errors in exc.message_dict.items()
+        }
+    return {"detail": " ".join(exc.messages)}
+
+
+def version_conflict_response(exc: VersionConflict) -> Response:
+    from annotations.api.concurrency import etag_for
+    from annotations.api.serializers import AnnotationSerializer
+
+    if exc.current is None:
+        return Response({"detail": messages.ANNOTATION_GONE}, status=status.HTTP_404_NOT_FOUND)
+    body = {"detail": str(exc), "current": AnnotationSerializer(exc.current).data}
+    return Response(
+        body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_for(exc.current)}
+    )
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, VersionConflict):
+        return version_conflict_response(exc)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(django_validation_detail(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(str(exc))
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ValidationError({"detail": str(exc)})
+    return drf_exception_handler(exc, context)
