@@ -278,11 +278,15 @@ class Annotation(models.Model):
 
     def clean(self):
         errors = {}
-        sentence = self.sentence
+        try:
+            sentence = self.sentence
+            claim_type = self.claim_type
+        except (Sentence.DoesNotExist, ClaimType.DoesNotExist):
+            return  # clean_fields() has already reported the missing or unknown row
         in_sentence = sentence.start <= (self.start or 0) < (self.end or 0) <= sentence.end
         if self.start is None or self.end is None or not in_sentence:
             errors["start" if self.start is None else "end"] = messages.SPAN_OUTSIDE
-        if self.claim_type_id and self.claim_type.project_id != self.project_id:
+        if claim_type.project_id != self.project_id:
             errors["claim_type"] = messages.CLAIM_TYPE_OTHER_PROJECT
         if errors:
             raise ValidationError(errors)
