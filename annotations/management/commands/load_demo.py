@@ -190,13 +190,21 @@ ANNOTATIONS = [
         sources=[{**KCPD_STATEMENT, "stance": Stance.SUPPORTS}],
     ),
     DemoAnnotation(
-        phrase=(
-            "Our community is safer when everyone \u2013 no matter how they got here "
-            "\u2013 trusts their local police department."
-        ),
-        claim_type="causal",
+        phrase="their disabled 7-month-old daughter",
+        claim_type="statistic",
         status=VerificationStatus.UNVERIFIABLE,
-        rationale="A general causal claim offered as a belief; no specific evidence cited.",
+        rationale=(
+            "The child's age rests on Hoyt's account alone; no public record can confirm it "
+            "without intruding on a private family."
+        ),
+        sources=[
+            source(
+                "https://www.facebook.com/example/videos/arrest-kansas-city-live/",
+                "Facebook Live video of the arrest (example link)",
+                "Facebook",
+                Stance.CONTEXT,
+            )
+        ],
     ),
     DemoAnnotation(
         phrase="The arrest has prompted condemnation from the woman's Missouri congressman.",
