@@ -1,13 +1,27 @@
 """Browser pages. Thin: each asks a selector or a service and renders a template."""
 
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_POST
 
-from annotations.models import Project
+from annotations import messages, permissions
+from annotations.forms import AddDocumentForm, DocumentListForm
+from annotations.models import Document, Project
+from annotations.selectors_pages import (
+    documents_for_project,
+    paragraphs,
+    projects_for_home,
+    workspace_data,
+)
+
+DOCUMENTS_PER_PAGE = 50
 
 
 @never_cache
@@ -24,6 +38,83 @@ def healthz(request):
 
 
 @login_required
+@require_GET
 def home(request):
-    projects = Project.objects.for_user(request.user)
-    return render(request, "annotations/home.html", {"projects": projects})
+    return render(request, "annotations/home.html", {"projects": projects_for_home(request.user)})
+
+
+@login_required
+@require_GET
+def project_detail(request, pk):
+    """The project's documents, searchable and sortable; owners also see the add form."""
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=pk)
+    return _project_page(request, project)
+
+
+def _project_page(request, project, add_form=None):
+    role = permissions.role_in(request.user, project)
+    list_form = DocumentListForm(request.GET)
+    status = 200
+    if list_form.is_valid():
+        query, sort = list_form.cleaned_data["q"], list_form.cleaned_data["sort"]
+    else:
+        query, sort, status = "", "newest", 400
+    documents = documents_for_project(request.user, project, query=query, sort=sort)
+    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    can_manage = permissions.can_manage_project(request.user, project, role=role)
+    if add_form is not None:
+        status = 400
+    elif can_manage:
+        add_form = AddDocumentForm()
+    context = {
+        "project": project,
+        "role": role,
+        "list_form": list_form,
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "can_manage": can_manage,
+        "add_form": add_form,
+    }
+    return render(request, "annotations/project_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def add_document(request, pk):
+    """Import pasted text or an uploaded file into the project (owners only)."""
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=pk)
+    if not permissions.can_manage_project(request.user, project):
+        raise PermissionDenied(messages.CANNOT_ADD_DOCUMENT)
+    form = AddDocumentForm(request.POST, request.FILES)
+    documents = form.save(project=project, user=request.user) if form.is_valid() else []
+    if not documents:
+        return _project_page(request, project, add_form=form)
+    for document in documents:
+        flash.success(
+            request, f"Added “{document.title}” ({document.sentences.count()} sentences)."
+        )
+    if len(documents) == 1:
+        return redirect("annotate", pk=documents[0].pk)
+    return redirect("project", pk=project.pk)
+
+
+@login_required
+@require_GET
+@ensure_csrf_cookie
+def annotate(request, pk):
+    """The annotation workspace. A fixed number of queries whatever the document's size."""
+    document = get_object_or_404(
+        Document.objects.for_user(request.user).select_related("project"), pk=pk
+    )
+    role = permissions.role_in(request.user, document.project_id)
+    grouped = paragraphs(document)
+    sentence_count = sum(len(paragraph.sentences) for paragraph in grouped)
+    context = {
+        "document": document,
+        "project": document.project,
+        "paragraphs": grouped,
+        "data": workspace_data(request.user, document, role, sentence_count),
+        "role": role,
+    }
+    return render(request, "annotations/workspace.html", context)

@@ -1,0 +1,95 @@
+"""Forms of the browser pages: they parse input; services do the work."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from annotations import importers, messages, services
+from annotations.selectors_pages import DOCUMENT_SORTS
+
+
+class DocumentListForm(forms.Form):
+    """``?q=`` and ``?sort=`` of the project page; unknown sorts are a 400, not a guess."""
+
+    q = forms.CharField(label="Search title or publisher", required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in DOCUMENT_SORTS.items()],
+    )
+
+    def clean_sort(self):
+        return self.cleaned_data["sort"] or "newest"
+
+
+class AddDocumentForm(forms.Form):
+    """Paste a text or upload a file; both go through ``services.import_document``."""
+
+    title = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Required for pasted text; for a file, replaces the title found in it.",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False, strip=False, label="Text"
+    )
+    file = forms.FileField(
+        required=False,
+        label="Or upload a file",
+        help_text=".txt, .md, .html, .json or .jsonl (one document per line).",
+    )
+    url = forms.URLField(label="Source URL", required=False, max_length=2000, assume_scheme="https")
+    publisher = forms.CharField(max_length=200, required=False)
+    published_at = forms.DateField(
+        label="Published on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(messages.SOURCE_URL_SCHEME, code="scheme")
+        return url
+
+    def clean(self):
+        cleaned = super().clean()
+        has_text = bool((cleaned.get("text") or "").strip())
+        upload = cleaned.get("file")
+        if has_text and upload:
+            raise ValidationError(messages.TEXT_OR_FILE, code="both")
+        if not has_text and not upload:
+            raise ValidationError(messages.TEXT_OR_FILE, code="neither")
+        if has_text and not (cleaned.get("title") or "").strip():
+            self.add_error("title", ValidationError(messages.MISSING_TITLE, code="required"))
+        return cleaned
+
+    def documents(self) -> list[services.DocumentInput]:
+        """The documents to import; raises ``DocumentImportError`` for a bad file."""
+        data = self.cleaned_data
+        if data.get("file"):
+            documents = importers.read_upload(data["file"])
+        else:
+            documents = [services.DocumentInput(title=data["title"], text=data["text"])]
+        for document in documents:
+            if data.get("title") and len(documents) == 1:
+                document.title = data["title"]
+            document.url = data.get("url") or document.url
+            document.publisher = data.get("publisher") or document.publisher
+            document.published_at = data.get("published_at") or document.published_at
+        return documents
+
+    def save(self, *, project, user) -> list:
+        """Import every document of the form, all or none; errors land on the form."""
+        try:
+            with transaction.atomic():
+                return [
+                    services.import_document(project=project, data=document, created_by=user)
+                    for document in self.documents()
+                ]
+        except services.DocumentImportError as exc:
+            self.add_error(None, ValidationError(str(exc), code=exc.code))
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.add_error(None, ValidationError(message, code="invalid"))
+        return []

@@ -1,0 +1,179 @@
+"""Read models of the browser pages: what each page shows, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+
+from annotations import permissions
+from annotations.models import (
+    VERIFIED_STATUSES,
+    Annotation,
+    ClaimType,
+    Document,
+    Membership,
+    Project,
+    ReviewState,
+    Sentence,
+    Stance,
+    VerificationStatus,
+)
+
+# Symbols that carry the verification status without colour (see the legend on the page).
+STATUS_SYMBOLS = {
+    VerificationStatus.UNVERIFIED: "?",
+    VerificationStatus.IN_PROGRESS: "…",
+    VerificationStatus.TRUE: "✓",
+    VerificationStatus.MOSTLY_TRUE: "✓~",
+    VerificationStatus.MIXED: "±",
+    VerificationStatus.MOSTLY_FALSE: "✗~",
+    VerificationStatus.FALSE: "✗",
+    VerificationStatus.MISLEADING: "!",
+    VerificationStatus.UNVERIFIABLE: "∅",
+}
+
+# ``?sort=`` values of the project page and the ordering each one means.
+DOCUMENT_SORTS = {
+    "newest": ("Newest first", ("-created_at", "-id")),
+    "oldest": ("Oldest first", ("created_at", "id")),
+    "title": ("Title A to Z", ("title", "id")),
+    "published": ("Published, latest first", ("-published_at", "-id")),
+    "publisher": ("Publisher A to Z", ("publisher", "title", "id")),
+    "sentences": ("Most sentences", ("-sentence_count", "-id")),
+    "least-annotated": ("Least annotated", ("annotated_sentence_count", "-id")),
+}
+
+
+def _count(queryset, outer: str, what: str = "pk", distinct: bool = False):
+    """A correlated COUNT subquery: avoids the row blow-up of several joined Counts."""
+    counted = (
+        queryset.filter(**{outer: OuterRef("pk")})
+        .order_by()
+        .values(outer)
+        .annotate(n=Count(what, distinct=distinct))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def projects_for_home(user):
+    """The caller's projects with their role and counts, in one query."""
+    annotations = Annotation.objects.all()
+    role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        Project.objects.for_user(user)
+        .annotate(
+            role=Subquery(role),
+            document_count=_count(Document.objects.all(), "project"),
+            sentence_count=_count(Sentence.objects.all(), "document__project"),
+            annotation_count=_count(annotations, "project"),
+            annotated_sentence_count=_count(annotations, "project", "sentence", distinct=True),
+            verified_count=_count(
+                annotations.filter(verification_status__in=VERIFIED_STATUSES), "project"
+            ),
+            approved_count=_count(annotations.filter(review_state=ReviewState.APPROVED), "project"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def documents_for_project(user, project, *, query: str = "", sort: str = "newest"):
+    """The project's documents with their progress, filtered by ``query`` and sorted."""
+    documents = Document.objects.for_user(user).filter(project=project).with_progress()
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
+    return documents.order_by(*DOCUMENT_SORTS[sort][1]).defer("text")
+
+
+@dataclass
+class Paragraph:
+    number: int
+    sentences: list = field(default_factory=list)
+
+
+def paragraphs(document) -> list[Paragraph]:
+    """The document's sentences grouped by paragraph, as plain rows (one query)."""
+    grouped: list[Paragraph] = []
+    rows = Sentence.objects.filter(document=document).order_by("index")
+    for row in rows.values("id", "index", "start", "end", "paragraph", "text"):
+        if not grouped or grouped[-1].number != row["paragraph"]:
+            grouped.append(Paragraph(number=row["paragraph"]))
+        grouped[-1].sentences.append(row)
+    return grouped
+
+
+def serialize_annotations(annotations) -> list[dict]:
+    """Annotations in the API's representation, so the page and the API agree."""
+    from annotations.api.serializers import AnnotationSerializer
+
+    return AnnotationSerializer(annotations, many=True).data
+
+
+def _admin_change_url(user, model: str, pk: int = 0) -> str:
+    """The admin change page of a row, for staff; id 0 is a template the script fills in."""
+    if not user.is_staff:
+        return ""
+    try:
+        return reverse(f"admin:annotations_{model}_change", args=[pk])
+    except NoReverseMatch:  # the model is not in the admin
+        return ""
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is http(s), else nothing: only those become links."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def workspace_data(user, document, role: str, sentence_count: int) -> dict:
+    """Everything the workspace script needs at start, for ``json_script``."""
+    annotations = list(
+        Annotation.objects.in_document(document)
+        .with_related()
+        .defer("document__text", "sentence__text")  # the page has them once already
+        .order_by("start", "id")
+    )
+    claim_types = ClaimType.objects.filter(project_id=document.project_id).order_by(
+        "position", "name"
+    )
+    return {
+        "document": {
+            "id": document.pk,
+            "title": document.title,
+            "project": document.project_id,
+            "url": safe_url(document.url),
+        },
+        "sentence_count": sentence_count,
+        "user": {
+            "id": user.pk,
+            "username": user.get_username(),
+            "role": role,
+            "can_review": permissions.can_review(user, document.project_id, role=role),
+            "is_staff": user.is_staff,
+        },
+        "claim_types": [
+            {
+                "id": claim_type.pk,
+                "slug": claim_type.slug,
+                "name": claim_type.name,
+                "color": claim_type.color,
+                "shortcut": claim_type.shortcut,
+                "description": claim_type.description,
+                "is_default": claim_type.is_default,
+            }
+            for claim_type in claim_types
+        ],
+        "statuses": [
+            {"value": value, "label": label, "symbol": STATUS_SYMBOLS[value]}
+            for value, label in VerificationStatus.choices
+        ],
+        "verified_statuses": sorted(VERIFIED_STATUSES),
+        "stances": [{"value": value, "label": label} for value, label in Stance.choices],
+        "review_states": dict(ReviewState.choices),
+        "annotations": serialize_annotations(annotations),
+        "urls": {
+            "annotations": reverse("api-annotation-list"),
+            "admin_annotation": _admin_change_url(user, "annotation"),
+            "admin_document": _admin_change_url(user, "document", document.pk),
+        },
+    }

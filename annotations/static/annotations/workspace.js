@@ -1,0 +1,995 @@
+// The annotation workspace: keyboard-first sentence and span annotation over the REST API.
+//
+// The server renders every sentence; this module only attaches one delegated listener per
+// event type and touches the sentences that carry annotations, so start-up cost grows with
+// the number of annotations, not with the size of the document. All text from the server
+// or from users is written with textContent, never as HTML.
+
+const data = JSON.parse(document.getElementById("workspace-data").textContent);
+const me = data.user;
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+const API = data.urls.annotations;
+const VERIFIED = new Set(data.verified_statuses);
+const EDITOR_ROLES = new Set(["reviewer", "owner"]);
+
+const claimTypes = new Map(data.claim_types.map((ct) => [ct.id, ct]));
+const claimTypeByKey = new Map(data.claim_types.filter((ct) => ct.shortcut).map((ct) => [ct.shortcut, ct]));
+const defaultClaimType = data.claim_types.find((ct) => ct.is_default) || data.claim_types[0];
+const statuses = new Map(data.statuses.map((st) => [st.value, st]));
+
+const $ = (id) => document.getElementById(id);
+const doc = $("doc");
+const ui = {
+  panelTitle: $("panel-title"),
+  hint: $("panel-hint"),
+  list: $("ann-list"),
+  btnNew: $("btn-new"),
+  editor: $("editor"),
+  editorTitle: $("editor-title"),
+  editorMeta: $("editor-meta"),
+  span: $("editor-span"),
+  status: $("f-status"),
+  rationale: $("f-rationale"),
+  sources: $("sources"),
+  btnAddSource: $("btn-add-source"),
+  btnSave: $("btn-save"),
+  btnCancel: $("btn-cancel"),
+  btnDelete: $("btn-delete"),
+  review: $("review"),
+  reviewState: $("review-state"),
+  reviewComment: $("f-review-comment"),
+  btnApprove: $("btn-approve"),
+  btnRequestChanges: $("btn-request-changes"),
+  conflict: $("conflict"),
+  conflictWho: $("conflict-who"),
+  conflictRows: $("conflict-rows"),
+  saveStatus: $("save-status"),
+  progress: $("progress"),
+  help: $("help"),
+};
+
+// --- state -------------------------------------------------------------------------------
+
+const annotations = new Map(); // id -> annotation as the API returns it
+const bySentence = new Map(); // sentence index -> [annotation ids], in span order
+const sentenceTexts = new Map(); // sentence index -> its text, kept before we add marks
+const filters = new Set();
+
+const state = {
+  index: null, // selected sentence index
+  active: null, // annotation id being edited, "new" for a draft, null for none
+  draft: null, // {sentence, sentence_index, start, end} of a new annotation
+  snapshot: "", // the form's values when loaded, to tell unsaved changes
+  busy: false,
+  conflict: null, // {mine, current} while a 412 is shown
+};
+
+// --- small helpers -----------------------------------------------------------------------
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "text") node.textContent = value;
+    else if (key in node && typeof value !== "string") node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+const codePoints = (text) => Array.from(text);
+const sentenceEl = (index) => document.getElementById(`s-${index}`);
+const sentenceCount = data.sentence_count;
+const isMine = (ann) => ann.annotator && ann.annotator.id === me.id;
+const canEdit = (ann) => EDITOR_ROLES.has(me.role) || isMine(ann);
+const truncate = (text, n) => (codePoints(text).length > n ? codePoints(text).slice(0, n - 1).join("") + "…" : text);
+const isHttpUrl = (url) => /^https?:\/\//i.test(url || "");
+
+function sentenceInfo(index) {
+  const node = sentenceEl(index);
+  if (!node) return null;
+  if (!sentenceTexts.has(index)) sentenceTexts.set(index, node.querySelector(".st").textContent);
+  return {
+    node,
+    index,
+    id: Number(node.dataset.id),
+    start: Number(node.dataset.start),
+    end: Number(node.dataset.end),
+    text: sentenceTexts.get(index),
+  };
+}
+
+function setStatus(kind, message) {
+  ui.saveStatus.dataset.state = kind;
+  ui.saveStatus.textContent = message;
+}
+
+function describeErrors(payload) {
+  if (!payload) return "the server gave no reason.";
+  if (typeof payload === "string") return payload;
+  if (payload.detail) return String(payload.detail);
+  const parts = [];
+  const walk = (value, path) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        if (item && typeof item === "object") walk(item, path.concat(String(i + 1)));
+        else parts.push(`${path.join(" ")}: ${item}`);
+      });
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        walk(item, key === "non_field_errors" ? path : path.concat(key === "sources" ? "source" : key));
+      }
+    } else {
+      parts.push(path.length ? `${path.join(" ")}: ${value}` : String(value));
+    }
+  };
+  walk(payload, []);
+  return parts.join("; ");
+}
+
+async function api(method, url, { body, version } = {}) {
+  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (version !== undefined && version !== null) headers["If-Match"] = `"${version}"`;
+  const response = await fetch(url, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let payload = null;
+  if (response.status !== 204) {
+    try {
+      payload = await response.json();
+    } catch {
+      payload = null;
+    }
+  }
+  return { status: response.status, ok: response.ok, payload };
+}
+
+// --- annotations index and sentence marks ------------------------------------------------
+
+function indexAnnotation(ann) {
+  const previous = annotations.get(ann.id);
+  if (previous && previous.sentence_index !== ann.sentence_index) unindexAnnotation(ann.id);
+  annotations.set(ann.id, ann);
+  const ids = bySentence.get(ann.sentence_index) || [];
+  if (!ids.includes(ann.id)) ids.push(ann.id);
+  ids.sort((a, b) => annotations.get(a).start - annotations.get(b).start || a - b);
+  bySentence.set(ann.sentence_index, ids);
+}
+
+function unindexAnnotation(id) {
+  const ann = annotations.get(id);
+  if (!ann) return;
+  annotations.delete(id);
+  const ids = (bySentence.get(ann.sentence_index) || []).filter((other) => other !== id);
+  if (ids.length) bySentence.set(ann.sentence_index, ids);
+  else bySentence.delete(ann.sentence_index);
+}
+
+function annotationsOf(index) {
+  return (bySentence.get(index) || []).map((id) => annotations.get(id));
+}
+
+function statusSymbol(value) {
+  return (statuses.get(value) || { symbol: "?" }).symbol;
+}
+
+function badgeFor(ann) {
+  const ct = claimTypes.get(ann.claim_type) || { shortcut: "", slug: "?", color: "#6b7280", name: "?" };
+  const mine = isMine(ann);
+  const label = `${ct.shortcut || ct.slug.slice(0, 3)} ${statusSymbol(ann.verification_status)}`;
+  const who = mine ? "" : ` ${ann.annotator.username}`;
+  const badge = el("span", {
+    class: `badge ${mine ? "mine" : "other"} ${ann.review_state}`,
+    title: `${ct.name} — ${(statuses.get(ann.verification_status) || {}).label} — ${
+      mine ? "yours" : "by " + ann.annotator.username
+    } — ${data.review_states[ann.review_state] || ann.review_state}`,
+    text: label + who,
+  });
+  badge.style.setProperty("--c", ct.color);
+  return badge;
+}
+
+// Redraw one sentence: classes for filters, a colour, badges, and marks for partial spans.
+function renderSentence(index) {
+  const info = sentenceInfo(index);
+  if (!info) return;
+  const { node } = info;
+  const anns = annotationsOf(index);
+  const mine = anns.filter(isMine);
+  node.classList.toggle("has-a", anns.length > 0);
+  node.classList.toggle("has-mine", mine.length > 0);
+  node.classList.toggle("others-only", anns.length > 0 && mine.length === 0);
+  node.classList.toggle("has-unverified", anns.some((a) => !VERIFIED.has(a.verification_status)));
+  const lead = mine[0] || anns[0];
+  if (lead) node.style.setProperty("--c", (claimTypes.get(lead.claim_type) || {}).color || "#6b7280");
+  else node.style.removeProperty("--c");
+  node.querySelector(".badges")?.remove();
+  if (anns.length) node.append(el("span", { class: "badges" }, ...anns.map(badgeFor)));
+
+  const spans = anns
+    .filter((a) => a.start !== info.start || a.end !== info.end)
+    .map((a) => ({ start: a.start, end: a.end, ann: a }));
+  if (state.draft && state.draft.sentence_index === index && state.draft.start !== null) {
+    spans.push({ start: state.draft.start, end: state.draft.end, ann: null });
+  }
+  const st = node.querySelector(".st");
+  if (!spans.length) {
+    if (st.childElementCount) st.textContent = info.text;
+    return;
+  }
+  const chars = codePoints(info.text);
+  const cuts = new Set([0, chars.length]);
+  for (const span of spans) {
+    cuts.add(Math.max(0, span.start - info.start));
+    cuts.add(Math.min(chars.length, span.end - info.start));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const pieces = [];
+  for (let i = 0; i < points.length - 1; i += 1) {
+    const [from, to] = [points[i], points[i + 1]];
+    const text = chars.slice(from, to).join("");
+    const covering = spans.filter((s) => s.start - info.start <= from && s.end - info.start >= to);
+    if (!covering.length) {
+      pieces.push(document.createTextNode(text));
+      continue;
+    }
+    const top = covering[covering.length - 1];
+    const mark = el("mark", { text });
+    if (top.ann === null) mark.className = "draft";
+    else {
+      if (!isMine(top.ann)) mark.className = "other";
+      mark.dataset.annotation = String(top.ann.id);
+      mark.style.setProperty("--c", (claimTypes.get(top.ann.claim_type) || {}).color || "#888");
+    }
+    pieces.push(mark);
+  }
+  st.replaceChildren(...pieces);
+}
+
+function renderProgress() {
+  let verified = 0;
+  let approved = 0;
+  for (const ann of annotations.values()) {
+    if (VERIFIED.has(ann.verification_status)) verified += 1;
+    if (ann.review_state === "approved") approved += 1;
+  }
+  const claims = annotations.size;
+  ui.progress.textContent =
+    `Annotated ${bySentence.size} of ${sentenceCount} sentences · ` +
+    `Verified ${verified} of ${claims} claims · Approved ${approved} of ${claims} claims`;
+}
+
+// --- the editor form ---------------------------------------------------------------------
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function sourceRow(source, number) {
+  const id = `src-${number}-${Math.random().toString(36).slice(2, 8)}`;
+  const field = (name, label, input, wide = false) =>
+    el("div", { class: wide ? "wide" : "" }, el("label", { for: `${id}-${name}`, text: label }), input);
+  const url = el("input", { type: "url", id: `${id}-url`, value: source.url || "", placeholder: "https://…" });
+  url.dataset.field = "url";
+  const title = el("input", { type: "text", id: `${id}-title`, value: source.title || "" });
+  title.dataset.field = "title";
+  const publisher = el("input", { type: "text", id: `${id}-publisher`, value: source.publisher || "" });
+  publisher.dataset.field = "publisher";
+  const stance = el(
+    "select",
+    { id: `${id}-stance` },
+    ...data.stances.map((s) => el("option", { value: s.value, text: s.label })),
+  );
+  stance.value = source.stance || "supports";
+  stance.dataset.field = "stance";
+  const excerpt = el("textarea", { id: `${id}-excerpt`, rows: "2" });
+  excerpt.value = source.excerpt || "";
+  excerpt.dataset.field = "excerpt";
+  const remove = el("button", { type: "button", class: "danger remove-source", text: "Remove" });
+  remove.setAttribute("aria-label", `Remove source ${number}`);
+  const row = el(
+    "li",
+    { class: "source" },
+    el("div", { class: "source-head" }, el("strong", { text: `Source ${number}` }), remove),
+    el(
+      "div",
+      { class: "source-grid" },
+      field("url", "URL", url, true),
+      field("title", "Title", title),
+      field("publisher", "Publisher", publisher),
+      field("stance", "Stance", stance),
+      field("excerpt", "Excerpt", excerpt, true),
+    ),
+  );
+  if (source.id) row.dataset.id = String(source.id);
+  row.dataset.accessedAt = source.accessed_at || today();
+  if (isHttpUrl(source.url)) {
+    row.querySelector(".source-head").append(
+      el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "open ↗", class: "small" }),
+    );
+  }
+  return row;
+}
+
+function renumberSources() {
+  [...ui.sources.children].forEach((row, i) => {
+    row.querySelector(".source-head strong").textContent = `Source ${i + 1}`;
+    row.querySelector(".remove-source").setAttribute("aria-label", `Remove source ${i + 1}`);
+  });
+}
+
+function readForm() {
+  const checked = ui.editor.querySelector('input[name="claim_type"]:checked');
+  return {
+    claim_type: checked ? Number(checked.value) : null,
+    verification_status: ui.status.value,
+    rationale: ui.rationale.value,
+    sources: [...ui.sources.children].map((row) => {
+      const source = {};
+      if (row.dataset.id) source.id = Number(row.dataset.id);
+      for (const input of row.querySelectorAll("[data-field]")) source[input.dataset.field] = input.value.trim();
+      source.accessed_at = row.dataset.accessedAt || null;
+      return source;
+    }),
+  };
+}
+
+function fillForm(values) {
+  for (const radio of ui.editor.querySelectorAll('input[name="claim_type"]')) {
+    radio.checked = Number(radio.value) === values.claim_type;
+  }
+  ui.status.value = values.verification_status || "unverified";
+  ui.rationale.value = values.rationale || "";
+  ui.sources.replaceChildren(...(values.sources || []).map((s, i) => sourceRow(s, i + 1)));
+}
+
+function valuesOf(ann) {
+  return {
+    claim_type: ann.claim_type,
+    verification_status: ann.verification_status,
+    rationale: ann.rationale,
+    sources: ann.sources.map((s) => ({ ...s })),
+  };
+}
+
+function takeSnapshot() {
+  state.snapshot = JSON.stringify(readForm());
+}
+
+function isDirty() {
+  if (state.active === null) return false;
+  if (state.active === "new") return true;
+  return JSON.stringify(readForm()) !== state.snapshot;
+}
+
+function refreshDirty() {
+  if (state.busy) return;
+  if (isDirty()) setStatus("dirty", "Unsaved changes — Enter or Ctrl+S saves, Esc cancels.");
+  else if (ui.saveStatus.dataset.state === "dirty") setStatus("", "");
+}
+
+function setEditable(editable) {
+  for (const control of ui.editor.querySelectorAll("input, select, textarea, .remove-source, #btn-add-source")) {
+    if (control.closest("#review")) continue;
+    control.disabled = !editable;
+  }
+  ui.btnSave.hidden = !editable;
+  ui.btnDelete.hidden = !editable || state.active === "new";
+}
+
+// --- the panel ---------------------------------------------------------------------------
+
+function renderList() {
+  const anns = state.index === null ? [] : annotationsOf(state.index);
+  ui.list.replaceChildren(
+    ...anns.map((ann) => {
+      const ct = claimTypes.get(ann.claim_type) || { name: "?", color: "#6b7280", shortcut: "" };
+      const info = sentenceInfo(ann.sentence_index);
+      const partial = info && (ann.start !== info.start || ann.end !== info.end);
+      const button = el(
+        "button",
+        { type: "button", class: isMine(ann) ? "mine" : "other", dataset: { annotation: String(ann.id) } },
+        el("span", { class: "sym", text: statusSymbol(ann.verification_status) }),
+        el("span", { text: ct.name + (partial ? ` · “${truncate(ann.quote.trim(), 40)}”` : "") }),
+        el("span", { class: "who", text: isMine(ann) ? "you" : `by ${ann.annotator.username}` }),
+      );
+      button.style.setProperty("--c", ct.color);
+      button.setAttribute("aria-current", String(state.active === ann.id));
+      button.title = `${(statuses.get(ann.verification_status) || {}).label}; ${data.review_states[ann.review_state] || ""}`;
+      return el("li", {}, button);
+    }),
+  );
+}
+
+function renderPanel() {
+  hideConflict();
+  if (state.index === null) return;
+  const info = sentenceInfo(state.index);
+  const anns = annotationsOf(state.index);
+  ui.panelTitle.textContent = `Sentence ${state.index + 1} of ${sentenceCount}`;
+  ui.hint.textContent = anns.length
+    ? ""
+    : "No annotations yet. Press a number key for a claim type, or a, to annotate the whole sentence; select words with the mouse to annotate a span.";
+  ui.hint.hidden = anns.length > 0 && state.active !== null;
+  ui.btnNew.hidden = false;
+  renderList();
+
+  if (state.active === null) {
+    ui.editor.hidden = true;
+    return;
+  }
+  ui.editor.hidden = false;
+  const ann = state.active === "new" ? null : annotations.get(state.active);
+  const span = ann ? { start: ann.start, end: ann.end } : state.draft;
+  const whole = span.start === null || (span.start === info.start && span.end === info.end);
+  ui.span.replaceChildren();
+  if (whole) ui.span.append("Whole sentence");
+  else {
+    const quote = codePoints(info.text).slice(span.start - info.start, span.end - info.start).join("");
+    ui.span.append("Span: ", el("q", { text: quote }));
+  }
+  if (ann) {
+    ui.editorTitle.textContent = `${isMine(ann) ? "Your annotation" : `Annotation by ${ann.annotator.username}`}`;
+    ui.editorMeta.replaceChildren(`#${ann.id} · version ${ann.version} · updated ${formatDate(ann.updated_at)}`);
+    if (data.urls.admin_annotation) {
+      ui.editorMeta.append(
+        " · ",
+        el("a", { href: data.urls.admin_annotation.replace("/0/", `/${ann.id}/`), text: "open in admin" }),
+      );
+    }
+    if (!canEdit(ann)) ui.editorMeta.append(el("br"), `Read only: only ${ann.annotator.username} or a reviewer may change it.`);
+    ui.review.hidden = !me.can_review;
+    ui.reviewState.textContent =
+      (data.review_states[ann.review_state] || ann.review_state) +
+      (ann.reviewed_by ? ` by ${ann.reviewed_by.username}` : "") +
+      (ann.review_comment ? ` — “${ann.review_comment}”` : "");
+    setEditable(canEdit(ann));
+  } else {
+    ui.editorTitle.textContent = "New annotation";
+    ui.editorMeta.textContent = "Not saved yet.";
+    ui.review.hidden = true;
+    setEditable(true);
+  }
+}
+
+function formatDate(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
+
+function loadActive() {
+  const ann = annotations.get(state.active);
+  fillForm(valuesOf(ann));
+  takeSnapshot();
+}
+
+function confirmDiscard() {
+  if (!isDirty()) return true;
+  return window.confirm("You have unsaved changes to this annotation. Discard them?");
+}
+
+// Select a sentence (and optionally one of its annotations). Returns false if the user
+// chose to keep unsaved changes.
+function selectSentence(index, { annotation = undefined, focus = true, scroll = "nearest", force = false } = {}) {
+  const info = sentenceInfo(index);
+  if (!info) return false;
+  const sameSentence = state.index === index;
+  const target = annotation === undefined ? (sameSentence ? state.active : firstAnnotation(index)) : annotation;
+  if (!force && !(sameSentence && target === state.active) && !confirmDiscard()) return false;
+  const previousDraft = state.draft;
+  if (state.index !== null && state.index !== index) {
+    const old = sentenceEl(state.index);
+    old?.classList.remove("selected");
+    old?.removeAttribute("aria-current");
+  }
+  if (previousDraft && (!sameSentence || target !== "new")) {
+    state.draft = null;
+    renderSentence(previousDraft.sentence_index);
+  }
+  state.index = index;
+  info.node.classList.add("selected");
+  info.node.setAttribute("aria-current", "true");
+  if (target !== state.active || !sameSentence) {
+    state.active = target;
+    if (typeof target === "number") loadActive();
+  }
+  renderPanel();
+  if (!ui.saveStatus.dataset.state || ui.saveStatus.dataset.state === "dirty") setStatus("", "");
+  updateHash();
+  if (focus) info.node.focus({ preventScroll: true });
+  if (scroll) info.node.scrollIntoView({ block: scroll });
+  return true;
+}
+
+function firstAnnotation(index) {
+  const anns = annotationsOf(index);
+  const mine = anns.find(isMine);
+  return (mine || anns[0] || { id: null }).id;
+}
+
+function updateHash() {
+  const hash = typeof state.active === "number" ? `#a-${state.active}` : `#s-${state.index}`;
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+}
+
+function startDraft({ start = null, end = null, claimType = defaultClaimType?.id } = {}) {
+  if (state.index === null) return;
+  const info = sentenceInfo(state.index);
+  if (state.active !== "new" && !confirmDiscard()) return;
+  state.draft = { sentence: info.id, sentence_index: info.index, start, end };
+  state.active = "new";
+  fillForm({ claim_type: claimType, verification_status: "unverified", rationale: "", sources: [] });
+  takeSnapshot();
+  renderSentence(info.index);
+  renderPanel();
+  updateHash();
+  setStatus("dirty", "New annotation, not saved yet — Enter or Ctrl+S saves, Esc cancels.");
+}
+
+function pickClaimType(ct) {
+  if (state.index === null) return;
+  const ann = typeof state.active === "number" ? annotations.get(state.active) : null;
+  if (state.active === null || (ann && !canEdit(ann))) {
+    startDraft({ claimType: ct.id });
+    return;
+  }
+  const radio = ui.editor.querySelector(`input[name="claim_type"][value="${ct.id}"]`);
+  radio.checked = true;
+  refreshDirty();
+}
+
+function cancelEdits() {
+  if (state.active === "new") {
+    const index = state.draft?.sentence_index;
+    state.draft = null;
+    state.active = firstAnnotation(state.index);
+    if (typeof state.active === "number") loadActive();
+    if (index !== undefined) renderSentence(index);
+    renderPanel();
+    updateHash();
+    setStatus("", "New annotation discarded.");
+  } else if (isDirty()) {
+    loadActive();
+    renderPanel();
+    setStatus("", "Changes cancelled.");
+  }
+}
+
+// --- saving ------------------------------------------------------------------------------
+
+function missingClaimType(values) {
+  if (values.claim_type) return false;
+  setStatus("error", "Save failed: pick a claim type first (number keys 1–9).");
+  return true;
+}
+
+async function save() {
+  if (state.busy || state.active === null || ui.editor.hidden) return;
+  if (typeof state.active === "number" && !canEdit(annotations.get(state.active))) return;
+  const values = readForm();
+  if (missingClaimType(values)) return;
+  if (state.active !== "new" && !isDirty()) {
+    setStatus("saved", "Nothing to save: no changes.");
+    return;
+  }
+  const ann = state.active === "new" ? null : annotations.get(state.active);
+  await send(values, ann ? ann.version : null);
+}
+
+async function send(values, version) {
+  state.busy = true;
+  ui.btnSave.disabled = true;
+  setStatus("saving", "Saving…");
+  let result;
+  try {
+    if (state.active === "new") {
+      const body = { sentence: state.draft.sentence, ...values };
+      if (state.draft.start !== null) Object.assign(body, { start: state.draft.start, end: state.draft.end });
+      result = await api("POST", API, { body });
+    } else {
+      result = await api("PATCH", `${API}${state.active}/`, { body: values, version });
+    }
+  } catch (error) {
+    result = { status: 0, ok: false, payload: { detail: `network error (${error.message}); your changes are kept, try again.` } };
+  } finally {
+    state.busy = false;
+    ui.btnSave.disabled = false;
+  }
+  if (result.ok) {
+    const saved = result.payload;
+    const draftIndex = state.draft?.sentence_index;
+    state.draft = null;
+    indexAnnotation(saved);
+    state.active = saved.id;
+    if (draftIndex !== undefined && draftIndex !== saved.sentence_index) renderSentence(draftIndex);
+    renderSentence(saved.sentence_index);
+    loadActive();
+    renderPanel();
+    renderProgress();
+    updateHash();
+    setStatus("saved", `Saved ✓ (version ${saved.version}) at ${new Date().toLocaleTimeString()}`);
+  } else if (result.status === 412) {
+    showConflict(values, result.payload && result.payload.current);
+  } else {
+    setStatus("error", `Save failed: ${describeErrors(result.payload)}`);
+  }
+}
+
+// --- conflicts ---------------------------------------------------------------------------
+
+function describe(field, values) {
+  if (!values) return "(deleted)";
+  if (field === "claim_type") return (claimTypes.get(values.claim_type) || { name: "—" }).name;
+  if (field === "verification_status") return (statuses.get(values.verification_status) || { label: "—" }).label;
+  if (field === "rationale") return values.rationale || "—";
+  return values.sources.length
+    ? values.sources.map((s) => `${s.stance}: ${s.url}${s.title ? ` (${s.title})` : ""}`).join("\n")
+    : "—";
+}
+
+function showConflict(mine, current) {
+  state.conflict = { mine, current };
+  ui.conflictWho.textContent = current
+    ? `The server has version ${current.version}, updated ${formatDate(current.updated_at)}. Your edit was based on an older version. Compare, then choose.`
+    : "It was deleted meanwhile.";
+  const theirs = current ? valuesOf(current) : null;
+  const rows = [
+    ["claim_type", "Claim type"],
+    ["verification_status", "Verification status"],
+    ["rationale", "Rationale"],
+    ["sources", "Sources"],
+  ].map(([field, label]) => {
+    const [a, b] = [describe(field, mine), describe(field, theirs)];
+    return el("tr", { class: a === b ? "" : "differs" }, el("th", { scope: "row", text: label }), el("td", { text: a }), el("td", { text: b }));
+  });
+  ui.conflictRows.replaceChildren(...rows);
+  ui.conflict.hidden = false;
+  $("btn-reload-theirs").disabled = !current;
+  $("btn-overwrite").disabled = !current;
+  setStatus("error", "Not saved: someone else changed this annotation. Reload theirs or overwrite with yours.");
+  $("btn-reload-theirs").focus();
+}
+
+function hideConflict() {
+  state.conflict = null;
+  ui.conflict.hidden = true;
+}
+
+function reloadTheirs() {
+  const { current } = state.conflict || {};
+  if (!current) return;
+  indexAnnotation(current);
+  renderSentence(current.sentence_index);
+  renderProgress();
+  state.active = current.id;
+  loadActive();
+  renderPanel();
+  setStatus("saved", `Loaded the current version ${current.version}; your edits were dropped.`);
+  sentenceEl(state.index)?.focus({ preventScroll: true });
+}
+
+async function overwrite() {
+  const { mine, current } = state.conflict || {};
+  if (!current) return;
+  hideConflict();
+  annotations.set(current.id, current);
+  await send(mine, current.version);
+}
+
+// --- delete and review -------------------------------------------------------------------
+
+async function remove() {
+  if (typeof state.active !== "number") return;
+  const ann = annotations.get(state.active);
+  if (!canEdit(ann)) return;
+  if (!window.confirm(`Delete this annotation (${(claimTypes.get(ann.claim_type) || {}).name}) and its sources?`)) return;
+  setStatus("saving", "Deleting…");
+  const result = await api("DELETE", `${API}${ann.id}/`, { version: ann.version }).catch((error) => ({
+    ok: false,
+    status: 0,
+    payload: { detail: `network error (${error.message})` },
+  }));
+  if (result.ok || result.status === 404) {
+    unindexAnnotation(ann.id);
+    renderSentence(ann.sentence_index);
+    renderProgress();
+    state.active = firstAnnotation(state.index);
+    if (typeof state.active === "number") loadActive();
+    renderPanel();
+    updateHash();
+    setStatus("saved", "Annotation deleted.");
+    sentenceEl(state.index)?.focus({ preventScroll: true });
+  } else if (result.status === 412) {
+    showConflict(readForm(), result.payload && result.payload.current);
+  } else {
+    setStatus("error", `Delete failed: ${describeErrors(result.payload)}`);
+  }
+}
+
+async function review(decision) {
+  if (typeof state.active !== "number" || !me.can_review) return;
+  if (isDirty()) {
+    setStatus("error", "Save or cancel your changes before reviewing.");
+    return;
+  }
+  const ann = annotations.get(state.active);
+  setStatus("saving", decision === "approve" ? "Approving…" : "Requesting changes…");
+  const result = await api("POST", `${API}${ann.id}/review/`, {
+    body: { decision, comment: ui.reviewComment.value },
+    version: ann.version,
+  }).catch((error) => ({ ok: false, status: 0, payload: { detail: `network error (${error.message})` } }));
+  if (result.ok) {
+    indexAnnotation(result.payload);
+    renderSentence(result.payload.sentence_index);
+    renderProgress();
+    loadActive();
+    renderPanel();
+    ui.reviewComment.value = "";
+    setStatus("saved", decision === "approve" ? "Approved ✓" : "Changes requested ↺");
+  } else if (result.status === 412) {
+    showConflict(readForm(), result.payload && result.payload.current);
+  } else {
+    setStatus("error", `Review failed: ${describeErrors(result.payload)}`);
+  }
+}
+
+// --- navigation --------------------------------------------------------------------------
+
+function isShown(index) {
+  const node = sentenceEl(index);
+  if (!node) return false;
+  if (filters.has("claims") && !node.classList.contains("has-a")) return false;
+  if (filters.has("unverified") && !node.classList.contains("has-unverified")) return false;
+  if (filters.has("mine") && !node.classList.contains("has-mine")) return false;
+  return true;
+}
+
+function step(direction, predicate = isShown) {
+  let index = state.index === null ? (direction > 0 ? -1 : sentenceCount) : state.index;
+  for (index += direction; index >= 0 && index < sentenceCount; index += direction) {
+    if (predicate(index)) return selectSentence(index);
+  }
+  setStatus("", direction > 0 ? "No further sentence." : "No earlier sentence.");
+  return false;
+}
+
+const unannotated = (index) => !bySentence.has(index) && isShown(index);
+
+function cycleAnnotation(direction) {
+  const ids = bySentence.get(state.index) || [];
+  if (!ids.length) return;
+  const at = ids.indexOf(state.active);
+  const next = ids[(at + direction + ids.length) % ids.length];
+  selectSentence(state.index, { annotation: next });
+}
+
+function followHash() {
+  const match = /^#([sa])-(\d+)$/.exec(location.hash);
+  if (!match) return;
+  const number = Number(match[2]);
+  if (match[1] === "s") {
+    if (!sentenceEl(number)) setStatus("error", `This document has no sentence ${number}.`);
+    else selectSentence(number, { scroll: "center" });
+    return;
+  }
+  const ann = annotations.get(number);
+  if (!ann) setStatus("error", `Annotation ${number} is not in this document.`);
+  else selectSentence(ann.sentence_index, { annotation: ann.id, scroll: "center" });
+}
+
+// --- mouse -------------------------------------------------------------------------------
+
+// A boundary of the DOM selection as a code-point offset into the sentence text.
+function offsetIn(st, node, offset) {
+  const range = document.createRange();
+  range.setStart(st, 0);
+  range.setEnd(node, offset);
+  return codePoints(range.toString()).length;
+}
+
+function spanFromSelection() {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+  const range = selection.getRangeAt(0);
+  const startSentence = range.startContainer.parentElement?.closest(".s");
+  const endSentence = range.endContainer.parentElement?.closest(".s");
+  if (!startSentence || !doc.contains(startSentence)) return null;
+  if (startSentence !== endSentence) return { error: "A span must lie inside one sentence; select words within a single sentence." };
+  const st = startSentence.querySelector(".st");
+  if (!st.contains(range.startContainer) || !st.contains(range.endContainer)) return null;
+  const info = sentenceInfo(Number(startSentence.id.slice(2)));
+  const chars = codePoints(info.text);
+  let from = offsetIn(st, range.startContainer, range.startOffset);
+  let to = offsetIn(st, range.endContainer, range.endOffset);
+  while (from < to && /\s/.test(chars[from])) from += 1;
+  while (to > from && /\s/.test(chars[to - 1])) to -= 1;
+  if (from >= to) return null;
+  return { index: info.index, start: info.start + from, end: info.start + to, whole: from === 0 && to === chars.length };
+}
+
+function onMouseUp(event) {
+  if (event.button !== 0) return;
+  const span = spanFromSelection();
+  if (span && span.error) {
+    setStatus("error", span.error);
+    return;
+  }
+  if (span) {
+    if (state.index !== span.index && !selectSentence(span.index, { scroll: false })) return;
+    window.getSelection().removeAllRanges();
+    startDraft(span.whole ? {} : { start: span.start, end: span.end });
+    return;
+  }
+  const node = event.target.closest(".s");
+  if (!node || !doc.contains(node)) return;
+  const mark = event.target.closest("mark[data-annotation]");
+  const index = Number(node.id.slice(2));
+  if (mark) selectSentence(index, { annotation: Number(mark.dataset.annotation), scroll: false });
+  else if (event.target.closest(".badges") && state.index === index) cycleAnnotation(1);
+  else selectSentence(index, { scroll: false });
+}
+
+// --- keyboard ----------------------------------------------------------------------------
+
+function isTextEntry(target) {
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
+  if (target.tagName !== "INPUT") return false;
+  return !["checkbox", "radio", "button", "submit", "reset", "file", "range", "color"].includes(target.type);
+}
+
+function toggleHelp() {
+  if (ui.help.open) ui.help.close();
+  else ui.help.showModal();
+}
+
+function onKeyDown(event) {
+  const target = event.target;
+  const key = event.key;
+  if (ui.help.open) {
+    if (key === "?") {
+      event.preventDefault();
+      ui.help.close();
+    }
+    return;
+  }
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && key.toLowerCase() === "s") {
+    event.preventDefault();
+    save();
+    return;
+  }
+  if (key === "Escape") {
+    if (state.conflict) return;
+    if (isDirty()) {
+      event.preventDefault();
+      cancelEdits();
+    } else if (ui.editor.contains(target) || ui.list.contains(target)) {
+      event.preventDefault();
+    }
+    if (state.index !== null && !doc.contains(target)) sentenceEl(state.index)?.focus({ preventScroll: true });
+    return;
+  }
+  if (key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    const inEditor = ui.editor.contains(target);
+    const onDocument = doc.contains(target) || target === document.body;
+    if (target.tagName === "TEXTAREA" || target.tagName === "BUTTON" || target.tagName === "A") return;
+    if ((inEditor || onDocument) && !ui.editor.hidden) {
+      event.preventDefault();
+      save();
+    }
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || isTextEntry(target)) return;
+  if (target.closest && target.closest("#conflict")) return;
+
+  const handlers = {
+    j: () => step(1),
+    ArrowDown: () => step(1),
+    k: () => step(-1),
+    ArrowUp: () => step(-1),
+    n: () => step(1, unannotated),
+    p: () => step(-1, unannotated),
+    "?": toggleHelp,
+    a: () => startDraft(),
+    A: () => review("approve"),
+    R: () => review("request_changes"),
+    "[": () => cycleAnnotation(-1),
+    "]": () => cycleAnnotation(1),
+    v: () => !ui.editor.hidden && ui.status.focus(),
+    r: () => !ui.editor.hidden && ui.rationale.focus(),
+    s: () => !ui.editor.hidden && addSource(),
+  };
+  // Arrow keys keep their native meaning inside radio groups, selects and the panel.
+  if ((key === "ArrowDown" || key === "ArrowUp") && !(doc.contains(target) || target === document.body)) return;
+  let handler = handlers[key];
+  if (!handler && claimTypeByKey.has(key)) handler = () => pickClaimType(claimTypeByKey.get(key));
+  if (!handler) return;
+  event.preventDefault();
+  handler();
+}
+
+function addSource() {
+  if (ui.btnAddSource.disabled) return;
+  const row = sourceRow({ stance: "supports" }, ui.sources.children.length + 1);
+  ui.sources.append(row);
+  row.querySelector("input").focus();
+  refreshDirty();
+}
+
+// --- wiring ------------------------------------------------------------------------------
+
+function wire() {
+  doc.addEventListener("mouseup", onMouseUp);
+  doc.addEventListener("focus", (event) => {
+    if (state.index !== null && !doc.contains(event.relatedTarget)) sentenceEl(state.index)?.focus({ preventScroll: true });
+  });
+  document.addEventListener("keydown", onKeyDown);
+  ui.editor.addEventListener("submit", (event) => {
+    event.preventDefault();
+    save();
+  });
+  ui.editor.addEventListener("input", refreshDirty);
+  ui.editor.addEventListener("change", refreshDirty);
+  ui.editor.addEventListener("click", (event) => {
+    const button = event.target.closest(".remove-source");
+    if (!button) return;
+    button.closest("li").remove();
+    renumberSources();
+    ui.btnAddSource.focus();
+    refreshDirty();
+  });
+  ui.list.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-annotation]");
+    if (button) selectSentence(state.index, { annotation: Number(button.dataset.annotation), focus: false, scroll: false });
+  });
+  ui.btnNew.addEventListener("click", () => startDraft());
+  ui.btnAddSource.addEventListener("click", addSource);
+  ui.btnCancel.addEventListener("click", cancelEdits);
+  ui.btnDelete.addEventListener("click", remove);
+  ui.btnApprove.addEventListener("click", () => review("approve"));
+  ui.btnRequestChanges.addEventListener("click", () => review("request_changes"));
+  $("btn-reload-theirs").addEventListener("click", reloadTheirs);
+  $("btn-overwrite").addEventListener("click", overwrite);
+  $("btn-help").addEventListener("click", toggleHelp);
+  for (const box of document.querySelectorAll("[data-filter]")) {
+    box.addEventListener("change", () => {
+      const name = box.dataset.filter;
+      if (box.checked) filters.add(name);
+      else filters.delete(name);
+      doc.classList.toggle(`only-${name}`, box.checked);
+    });
+  }
+  window.addEventListener("hashchange", followHash);
+  // The browser's own jump to #s-N comes after start-up; centre the sentence again.
+  window.addEventListener("load", () => {
+    if (state.index !== null) sentenceEl(state.index)?.scrollIntoView({ block: "center" });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!isDirty()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+}
+
+function init() {
+  for (const ann of data.annotations) indexAnnotation(ann);
+  for (const index of bySentence.keys()) renderSentence(index);
+  renderProgress();
+  wire();
+  followHash();
+  document.body.dataset.ready = "1";
+  performance.mark("workspace-ready");
+}
+
+init();
