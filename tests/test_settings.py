@@ -1,0 +1,103 @@
+"""Production configuration: the health check, ``check --deploy`` and refusing bad settings.
+
+Settings are read once at start, so the production cases run ``manage.py`` in a subprocess
+with the environment a deployment would have.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    }
+    environment.update(env)
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def production_env(tmp_path, **overrides) -> dict:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "factcheck.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://factcheck.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        **overrides,
+    }
+
+
+HEALTH_PROBE = """
+import json
+from django.test import Client
+response = Client().get("/healthz", HTTP_HOST="factcheck.example.org")
+print(json.dumps({"status": response.status_code, "body": response.content.decode()}))
+"""
+
+
+def probe_healthz(tmp_path, **overrides) -> dict:
+    result = manage("shell", "-c", HEALTH_PROBE, env=production_env(tmp_path, **overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_healthz_answers_json_after_checking_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the SELECT 1 that proves the database answers
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_needs_no_login_and_only_answers_get(client, db):
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    env = production_env(tmp_path, SECRET_KEY="")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+@pytest.mark.parametrize("redirect", ["1", "0"])
+def test_healthz_over_plain_http_is_not_redirected_in_production(tmp_path, redirect):
+    """The container health check speaks plain HTTP, with or without the SSL redirect."""
+    answer = probe_healthz(tmp_path, SECURE_SSL_REDIRECT=redirect)
+    assert answer["status"] == 200
+    assert json.loads(answer["body"])["database"] == "ok"
+
+
+def test_ssl_redirect_can_be_turned_off_for_a_plain_http_deployment(tmp_path):
+    probe = (
+        "from django.test import Client; "
+        'print(Client().get("/admin/", HTTP_HOST="factcheck.example.org").status_code)'
+    )
+    redirected = manage("shell", "-c", probe, env=production_env(tmp_path))
+    plain = manage("shell", "-c", probe, env=production_env(tmp_path, SECURE_SSL_REDIRECT="0"))
+    assert redirected.stdout.strip().splitlines()[-1] == "301"
+    assert plain.stdout.strip().splitlines()[-1] == "302"  # to the admin login, over HTTP
