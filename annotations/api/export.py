@@ -143,7 +143,13 @@ def export_stream(exporter: Exporter, user, filters: ExportFilters, *, chunk_siz
         with_sentences=exporter.needs_sentences,
     )
     context = ExportContext.from_settings(filters=filters.describe())
-    return context, buffered(exporter.render(rows, context))
+    block = getattr(settings, "FACTCHECK_EXPORT_BLOCK_CHARS", DEFAULT_BLOCK_CHARS)
+    return context, buffered(exporter.render(rows, context), block)
+
+
+# Rows per query, and characters per block written to the response. Settings of the
+# same names override them (tests use tiny values to watch the stream).
+DEFAULT_BLOCK_CHARS = 64 * 1024
 
 
 def export_chunk_size() -> int:

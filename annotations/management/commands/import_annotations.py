@@ -1,0 +1,276 @@
+"""``manage.py import_annotations FILE``: restore a native ``json`` export.
+
+Creates what is missing — projects (by slug), documents (matched by content hash within
+the project, else imported through ``services.import_document`` so the sentences are
+segmented by this installation), claim types (by slug), users (by username; created
+inactive, without a password) — then the annotations and their sources, keeping their
+timestamps, versions and review. All of it in one transaction, or nothing.
+
+A document whose sentences here do not match the export's offsets stops the import: the
+annotations' offsets would point at the wrong text.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Case, Max, Value, When
+from django.utils.dateparse import parse_date, parse_datetime
+from simple_history.utils import bulk_create_with_history
+
+from annotations import services
+from annotations.exporters.native_json import FORMAT_VERSION
+from annotations.models import Annotation, ClaimType, Document, Project, Source
+
+CHANGE_REASON = "imported"
+RELATIONS = ["project", "document", "sentence", "claim_type", "annotator", "reviewed_by"]
+
+
+@dataclass
+class Summary:
+    projects_created: int = 0
+    documents_created: int = 0
+    documents_matched: int = 0
+    claim_types_created: int = 0
+    users_created: int = 0
+    annotations_created: int = 0
+    annotations_present: int = 0
+    sources_created: int = 0
+
+    def __str__(self):
+        return (
+            f"Documents: {self.documents_created} imported, {self.documents_matched} matched "
+            f"existing. Annotations: {self.annotations_created} imported, "
+            f"{self.annotations_present} already present. Sources: {self.sources_created}. "
+            f"Created {self.projects_created} projects, {self.claim_types_created} claim "
+            f"types, {self.users_created} users (inactive, no password)."
+        )
+
+
+def _datetime(value, where: str):
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise CommandError(f"{where}: {value!r} is not an ISO 8601 date-time.")
+    return parsed
+
+
+class Importer:
+    """One import run: caches of what exists, and the counts for the summary."""
+
+    def __init__(self):
+        self.summary = Summary()
+        self.users = {}
+        self.projects = {}
+        self.claim_types = {}
+
+    def user(self, username):
+        if not username:
+            return None
+        if username not in self.users:
+            User = get_user_model()
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, is_active=False)
+                user.set_unusable_password()
+                user.save()
+                self.summary.users_created += 1
+            self.users[username] = user
+        return self.users[username]
+
+    def project(self, data: dict) -> Project:
+        slug = data["slug"]
+        if slug not in self.projects:
+            project = Project.objects.filter(slug=slug).first()
+            if project is None:
+                project = services.create_project(name=data.get("name") or slug, slug=slug)
+                self.summary.projects_created += 1
+            self.projects[slug] = project
+            self.claim_types[slug] = {ct.slug: ct for ct in project.claim_types.all()}
+        return self.projects[slug]
+
+    def claim_type(self, project: Project, data: dict) -> ClaimType:
+        known = self.claim_types[project.slug]
+        if data["slug"] not in known:
+            position = (project.claim_types.aggregate(Max("position"))["position__max"] or 0) + 1
+            claim_type = ClaimType(
+                project=project, slug=data["slug"], name=data.get("name") or data["slug"]
+            )
+            claim_type.position = position
+            claim_type.full_clean()
+            claim_type.save()
+            known[data["slug"]] = claim_type
+            self.summary.claim_types_created += 1
+        return known[data["slug"]]
+
+    def document(self, data: dict) -> Document:
+        where = f"Document {data.get('title')!r}"
+        project = self.project(data["project"])
+        document = Document.objects.filter(
+            project=project, content_hash=data["content_hash"]
+        ).first()
+        if document is not None:
+            self.summary.documents_matched += 1
+        else:
+            if "text" not in data:
+                raise CommandError(f"{where} is not in the database and the export has no text.")
+            document_input = services.DocumentInput(
+                title=data["title"],
+                text=data["text"],
+                url=data.get("url") or "",
+                publisher=data.get("publisher") or "",
+                published_at=_datetime(data.get("published_at"), where),
+                language=data.get("language") or "en",
+            )
+            try:
+                document = services.import_document(project=project, data=document_input)
+            except (services.DocumentImportError, ValueError) as exc:
+                raise CommandError(f"{where}: {exc}") from exc
+            self.summary.documents_created += 1
+        if document.content_hash != data["content_hash"]:
+            raise CommandError(f"{where}: the text does not match its content_hash.")
+        self.check_sentences(document, data.get("sentences"), where)
+        return document
+
+    def check_sentences(self, document: Document, exported, where: str) -> None:
+        here = list(document.sentences.order_by("index").values_list("index", "start", "end"))
+        if exported is None:
+            return
+        there = [(s["index"], s["start"], s["end"]) for s in exported]
+        if here != there:
+            first = next(
+                (pair for pair in zip(here, there, strict=False) if pair[0] != pair[1]),
+                (len(here), len(there)),
+            )
+            raise CommandError(
+                f"{where}: its sentences here differ from the export's "
+                f"(here {len(here)} sentences, export {len(there)}; first difference "
+                f"(index, start, end): here {first[0]}, export {first[1]}). "
+                "The segmenter changed since the export; the offsets would be wrong."
+            )
+
+    def annotations(self, document: Document, items: list[dict]) -> None:
+        where = f"Document {document.title!r}"
+        project = document.project
+        sentences = {s.index: s for s in document.sentences.all()}
+        present = set(document.annotations.values_list("start", "end", "annotator__username"))
+        new, sources, timestamps = [], [], []
+        for item in items:
+            if (item["start"], item["end"], item["annotator"]) in present:
+                self.summary.annotations_present += 1
+                continue
+            sentence = sentences.get(item["sentence_index"])
+            if sentence is None or not (
+                sentence.start <= item["start"] < item["end"] <= sentence.end
+            ):
+                raise CommandError(
+                    f"{where}: annotation {item.get('id')} lies outside sentence "
+                    f"{item['sentence_index']}."
+                )
+            quote = document.text[item["start"] : item["end"]]
+            if quote != item["quote"]:
+                raise CommandError(
+                    f"{where}: annotation {item.get('id')} quotes {item['quote']!r} "
+                    f"but the text there is {quote!r}."
+                )
+            review = item.get("review") or {}
+            annotator = self.user(item["annotator"])
+            annotation = Annotation(
+                project=project,
+                document=document,
+                sentence=sentence,
+                start=item["start"],
+                end=item["end"],
+                quote=quote,
+                claim_type=self.claim_type(project, item["claim_type"]),
+                verification_status=item["verification_status"],
+                rationale=item.get("rationale") or "",
+                annotator=annotator,
+                version=item.get("version") or 1,
+                review_state=review.get("state") or "pending",
+                reviewed_by=self.user(review.get("by")),
+                reviewed_at=_datetime(review.get("at"), where),
+                review_comment=review.get("comment") or "",
+            )
+            # Related rows are known to exist; constraints are checked by the INSERT.
+            annotation.full_clean(
+                exclude=RELATIONS, validate_unique=False, validate_constraints=False
+            )
+            annotation._history_user = annotator
+            created_at = _datetime(item.get("created_at"), where)
+            if created_at:
+                annotation._history_date = created_at
+            new.append(annotation)
+            timestamps.append((created_at, _datetime(item.get("updated_at"), where)))
+            sources.append(item.get("sources") or [])
+        if not new:
+            return
+        bulk_create_with_history(new, Annotation, default_change_reason=CHANGE_REASON)
+        self.restore_timestamps(new, timestamps)
+        self.summary.annotations_created += len(new)
+        self.create_sources(new, sources, where)
+
+    def restore_timestamps(self, annotations, timestamps) -> None:
+        """``auto_now`` fields ignore what we set; an UPDATE writes the exported times."""
+        pairs = [(a.pk, c, u) for a, (c, u) in zip(annotations, timestamps, strict=True) if c]
+        for offset in range(0, len(pairs), 500):
+            batch = pairs[offset : offset + 500]
+            Annotation.objects.filter(pk__in=[pk for pk, _, _ in batch]).update(
+                created_at=Case(*(When(pk=pk, then=Value(c)) for pk, c, _ in batch)),
+                updated_at=Case(*(When(pk=pk, then=Value(u or c)) for pk, c, u in batch)),
+            )
+
+    def create_sources(self, annotations, sources_per_annotation, where: str) -> None:
+        rows = []
+        for annotation, items in zip(annotations, sources_per_annotation, strict=True):
+            for position, item in enumerate(items):
+                accessed_at = item.get("accessed_at")
+                source = Source(
+                    annotation=annotation,
+                    url=item["url"],
+                    title=item.get("title") or "",
+                    publisher=item.get("publisher") or "",
+                    stance=item.get("stance") or "context",
+                    excerpt=item.get("excerpt") or "",
+                    accessed_at=parse_date(accessed_at) if accessed_at else None,
+                    position=position,
+                )
+                source.full_clean(
+                    exclude=["annotation"], validate_unique=False, validate_constraints=False
+                )
+                source._history_user = annotation.annotator
+                rows.append(source)
+        if rows:
+            bulk_create_with_history(rows, Source, default_change_reason=CHANGE_REASON)
+            self.summary.sources_created += len(rows)
+
+
+class Command(BaseCommand):
+    help = "Restore a native json export (from export_annotations or the HTTP export)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A factcheck/v1 json export.")
+
+    def handle(self, *args, **options):
+        try:
+            with open(options["file"], encoding="utf-8") as handle:
+                export = json.load(handle)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
+        if not isinstance(export, dict) or export.get("format") != FORMAT_VERSION:
+            raise CommandError(f"Not a {FORMAT_VERSION} export (see the README, Export formats).")
+        importer = Importer()
+        try:
+            with transaction.atomic():
+                for data in export.get("documents", []):
+                    document = importer.document(data)
+                    importer.annotations(document, data.get("annotations", []))
+        except (KeyError, TypeError) as exc:
+            raise CommandError(f"Malformed export: missing or wrong field {exc}.") from exc
+        except ValidationError as exc:
+            raise CommandError(f"Invalid data in the export: {'; '.join(exc.messages)}") from exc
+        self.stdout.write(str(importer.summary))

@@ -1,0 +1,103 @@
+"""The export streams: fixed queries per chunk, output before everything is fetched."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_annotation, make_document
+
+URL = "/api/v1/export/annotations"
+FORMATS = ["json", "jsonl", "csv", "claimreview", "w3c"]
+
+
+def long_document(project, sentences: int):
+    text = " ".join(f"Claim number {n} says {n * 7} people agreed." for n in range(sentences))
+    return make_document(project, text=text, title=f"{sentences} sentences")
+
+
+def annotate(document, user, count: int, *, offset: int = 0):
+    for index in range(offset, offset + count):
+        make_annotation(
+            document,
+            user=user,
+            sentence_index=index,
+            verification_status="false",
+            sources=[{"url": f"https://example.org/{index}", "stance": "refutes"}],
+        )
+
+
+def count_export_queries(client, fmt: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"format": fmt})
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+    assert body
+    return len(queries)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_query_count_does_not_grow_with_rows_within_a_chunk(
+    project, annotator, client_for, fmt, django_assert_num_queries
+):
+    client = client_for(annotator)
+    small = long_document(project, 30)
+    annotate(small, annotator, 3)
+    few = count_export_queries(client, fmt)
+    annotate(small, annotator, 20, offset=3)
+    annotate(long_document(project, 12), annotator, 12)
+    with django_assert_num_queries(few):
+        response = client.get(URL, {"format": fmt})
+        b"".join(response.streaming_content)
+    # annotations, sources, history, documents (+ sentences for json): one query each.
+    assert few == (5 if fmt == "json" else 4)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_query_count_grows_only_by_three_per_extra_chunk(
+    project, annotator, client_for, settings, fmt
+):
+    settings.FACTCHECK_EXPORT_CHUNK_SIZE = 4
+    client = client_for(annotator)
+    document = long_document(project, 18)
+    annotate(document, annotator, 6)  # chunks of 4 + 2
+    few = count_export_queries(client, fmt)
+    annotate(document, annotator, 12, offset=6)  # chunks of 4 + 4 + 4 + 4 + 2
+    many = count_export_queries(client, fmt)
+    # Later chunks of the same document: annotations, sources, history.
+    assert many - few == 3 * (5 - 2)
+
+
+def test_first_bytes_leave_before_the_rest_is_fetched(project, annotator, client_for, settings):
+    settings.FACTCHECK_EXPORT_CHUNK_SIZE = 4
+    settings.FACTCHECK_EXPORT_BLOCK_CHARS = 1  # hand every piece to the response at once
+    document = long_document(project, 20)
+    annotate(document, annotator, 20)
+    response = client_for(annotator).get(URL, {"format": "jsonl"})
+    blocks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = json.loads(next(blocks))
+    # Only the first chunk's queries ran: annotations, sources, history, documents.
+    assert len(queries) == 4
+    assert first["sentence_index"] == 0
+    with CaptureQueriesContext(connection) as queries:
+        rest = b"".join(blocks)
+    assert len(rest.splitlines()) == 19
+    assert len(queries) == 4 * 3 + 1  # four more chunks, the last one empty
+
+
+def test_chunks_do_not_skip_or_repeat_annotations_that_share_a_start(
+    project, annotator, reviewer, client_for, settings
+):
+    """Keyset pagination on (document, start, id): equal starts must not fall between chunks."""
+    settings.FACTCHECK_EXPORT_CHUNK_SIZE = 2
+    document = long_document(project, 4)
+    for user in (annotator, reviewer):
+        annotate(document, user, 3)
+    response = client_for(annotator).get(URL, {"format": "jsonl"})
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert len(lines) == 6
+    assert len({line["id"] for line in lines}) == 6
+    keys = [(line["start"], line["id"]) for line in lines]
+    assert keys == sorted(keys)
