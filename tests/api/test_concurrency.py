@@ -1,0 +1,172 @@
+"""No lost updates: ETag / If-Match on annotations, and racing clients."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from annotations.models import Annotation
+from tests.factories import make_annotation
+
+URL = "/api/v1/annotations/"
+
+
+def detail(annotation):
+    return f"{URL}{annotation.pk}/"
+
+
+@pytest.fixture
+def annotation(document, annotator):
+    return make_annotation(document, user=annotator)
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_write_without_if_match_answers_428_and_changes_nothing(
+    client_for, annotator, annotation, method
+):
+    response = getattr(client_for(annotator), method)(
+        detail(annotation), {"rationale": "x"}, format="json"
+    )
+
+    assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"]
+    assert Annotation.objects.get(pk=annotation.pk).version == 1
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_stale_if_match_answers_412_with_the_current_annotation(
+    client_for, annotator, reviewer, annotation, method
+):
+    client_for(reviewer).patch(
+        detail(annotation), {"verification_status": "false"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    response = getattr(client_for(annotator), method)(
+        detail(annotation), {"rationale": "mine"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    assert response.status_code == 412
+    body = response.json()
+    assert body["current"]["version"] == 2
+    assert body["current"]["verification_status"] == "false"
+    assert response["ETag"] == '"2"'
+    annotation.refresh_from_db()
+    assert annotation.rationale == ""
+
+
+@pytest.mark.parametrize("header", ['"1"', 'W/"1"', "1"])
+def test_if_match_accepts_strong_weak_and_bare_versions(client_for, annotator, annotation, header):
+    response = client_for(annotator).patch(
+        detail(annotation), {"rationale": "ok"}, format="json", HTTP_IF_MATCH=header
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("header", ["*", '"abc"', '"1", "2"', '"99999999999"'])
+def test_malformed_if_match_answers_400_naming_the_header(
+    client_for, annotator, annotation, header
+):
+    response = client_for(annotator).patch(
+        detail(annotation), {"rationale": "x"}, format="json", HTTP_IF_MATCH=header
+    )
+
+    assert response.status_code == 400
+    assert "If-Match" in response.json()
+
+
+def test_two_clients_patching_the_same_version_one_wins_one_gets_412(
+    annotator, reviewer, annotation
+):
+    first, second = APIClient(), APIClient()
+    first.force_authenticate(annotator)
+    second.force_authenticate(reviewer)
+    etag = first.get(detail(annotation))["ETag"]
+    assert second.get(detail(annotation))["ETag"] == etag
+
+    one = first.patch(detail(annotation), {"rationale": "A"}, format="json", HTTP_IF_MATCH=etag)
+    two = second.patch(detail(annotation), {"rationale": "B"}, format="json", HTTP_IF_MATCH=etag)
+
+    assert sorted([one.status_code, two.status_code]) == [200, 412]
+    assert two.json()["current"]["rationale"] == "A"
+    annotation.refresh_from_db()
+    assert (annotation.rationale, annotation.version) == ("A", 2)
+
+
+def run_concurrently(*requests):
+    """Run each ``request()`` in its own thread, released together; return the responses."""
+    barrier = threading.Barrier(len(requests))
+    results = [None] * len(requests)
+
+    def run(index, request):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = request()
+        except Exception as exc:  # surfaced by the assertions below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+# SQLite's in-memory test database (shared cache) fails a second writer at once with
+# "table is locked" instead of waiting, so real threads race only on PostgreSQL, the
+# production database; the sequential races above run on both.
+threaded = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real-thread races need PostgreSQL"
+)
+
+
+def client(user):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+@threaded
+@pytest.mark.django_db(transaction=True)
+def test_threads_patching_the_same_version_exactly_one_succeeds(
+    annotator, reviewer, owner, annotation
+):
+    users = [annotator, reviewer, owner]
+
+    responses = run_concurrently(
+        *[
+            lambda user=user: client(user).patch(
+                detail(annotation), {"rationale": user.username}, format="json", HTTP_IF_MATCH='"1"'
+            )
+            for user in users
+        ]
+    )
+
+    codes = sorted(getattr(r, "status_code", r) for r in responses)
+    assert codes == [200, 412, 412], responses
+    annotation.refresh_from_db()
+    assert annotation.version == 2
+    assert annotation.rationale in {u.username for u in users}
+
+
+@threaded
+@pytest.mark.django_db(transaction=True)
+def test_threads_creating_the_same_span_make_one_annotation_and_one_400(annotator, document):
+    body = {
+        "sentence": document.sentences.first().pk,
+        "claim_type": document.project.claim_types.get(slug="statistic").pk,
+    }
+
+    responses = run_concurrently(
+        *[lambda: client(annotator).post(URL, body, format="json") for _ in range(2)]
+    )
+
+    codes = sorted(getattr(r, "status_code", r) for r in responses)
+    assert codes == [201, 400], responses
+    assert Annotation.objects.filter(sentence_id=body["sentence"]).count() == 1
+    rejected = next(r for r in responses if r.status_code == 400)
+    assert "already annotated" in rejected.json()["detail"]
