@@ -1,0 +1,13 @@
+"""The Django admin, where editors review annotations.
+
+One module per area; each registers its model admins on import. Every admin is scoped
+to the user's projects by ``scoping.ProjectScopedAdminMixin``.
+"""
+
+from django.contrib import admin
+
+from annotations.admin import annotation, document, project  # noqa: F401  (registration)
+
+admin.site.site_header = "Factcheck editorial review"
+admin.site.site_title = "Factcheck editorial review"
+admin.site.index_title = "Review annotations, documents and projects"
