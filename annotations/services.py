@@ -256,8 +256,9 @@ def _save_sources(annotation: Annotation, sources: list[dict], user) -> None:
 def _validate_annotation(annotation: Annotation) -> None:
     """Check the span and claim type, and derive the quote: never taken from a client."""
     annotation.quote = annotation.document.text[annotation.start : annotation.end]
-    # Uniqueness is left to the database, which also catches concurrent duplicates.
-    annotation.full_clean(validate_constraints=False)
+    # Uniqueness is left to the database, which also catches concurrent duplicates. The
+    # quote is derived, so a bad span is reported on the offsets, not as a blank quote.
+    annotation.full_clean(exclude=["quote"], validate_constraints=False)
 
 
 @transaction.atomic
