@@ -4,6 +4,12 @@ from annotations.models import Role
 from tests.factories import UserFactory, make_document, make_project
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing test passwords with PBKDF2 costs ~0.5 s per user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="olivia")
