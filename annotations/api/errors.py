@@ -30,11 +30,6 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
 def django_validation_detail(exc: DjangoValidationError) -> dict:
     """``{"field": ["message"]}``, or ``{"detail": "message"}`` when no field is to blame."""
     if hasattr(exc, "error_dict"):

@@ -15,7 +15,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from annotations import importers, messages, permissions, services
 from annotations.api import schema
 from annotations.api.base import ApiListView, ApiView
-from annotations.api.errors import Conflict
 from annotations.api.filters import DocumentFilter
 from annotations.api.serializers import (
     ClaimTypeSerializer,
@@ -154,7 +153,12 @@ class DocumentListView(ApiListView):
                 project=project, data=document_input, created_by=request.user
             )
         except services.DocumentImportError as exc:
-            raise self.import_error(exc, field="file" if "file" in data else "text") from exc
+            if exc.code == "duplicate":
+                existing = getattr(exc.document, "pk", None)
+                body = {"detail": str(exc), "document": existing}
+                return Response(body, status=status.HTTP_409_CONFLICT)
+            field = IMPORT_ERROR_FIELDS.get(exc.code, "file" if "file" in data else "text")
+            raise exceptions.ValidationError({field: [str(exc)]}) from exc
         document = self.detail_queryset().get(pk=document.pk)
         return Response(
             DocumentDetailSerializer(document, context=self.get_serializer_context()).data,
@@ -186,12 +190,6 @@ class DocumentListView(ApiListView):
         for name, value in metadata.items():
             setattr(document_input, name, value)
         return document_input
-
-    @staticmethod
-    def import_error(exc: services.DocumentImportError, *, field: str) -> Exception:
-        if exc.code == "duplicate":
-            return Conflict({"detail": str(exc), "document": getattr(exc.document, "pk", None)})
-        return exceptions.ValidationError({IMPORT_ERROR_FIELDS.get(exc.code, field): [str(exc)]})
 
 
 def document_detail_queryset(user):
