@@ -4,14 +4,19 @@ Settings are read once at start, so the production cases run ``manage.py`` in a 
 with the environment a deployment would have.
 """
 
+import ast
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +106,80 @@ def test_ssl_redirect_can_be_turned_off_for_a_plain_http_deployment(tmp_path):
     plain = manage("shell", "-c", probe, env=production_env(tmp_path, SECURE_SSL_REDIRECT="0"))
     assert redirected.stdout.strip().splitlines()[-1] == "301"
     assert plain.stdout.strip().splitlines()[-1] == "302"  # to the admin login, over HTTP
+
+
+def test_plain_http_trial_can_turn_off_secure_cookies(tmp_path):
+    show = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    )
+    secure = manage("shell", "-c", show, env=production_env(tmp_path))
+    plain = manage("shell", "-c", show, env=production_env(tmp_path, SECURE_COOKIES="0"))
+    assert secure.stdout.split()[-2:] == ["True", "True"]
+    assert plain.stdout.split()[-2:] == ["False", "False"]
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _runtime_distributions() -> set[str]:
+    """The runtime dependencies in pyproject.toml and everything they require."""
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        pending = [_requirement_name(r) for r in tomllib.load(file)["project"]["dependencies"]]
+    found = set()
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        try:
+            requirements = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:  # only for other Pythons or platforms
+            continue
+        found.add(name)
+        for requirement in requirements:
+            if "extra ==" not in requirement:
+                pending.append(_requirement_name(requirement))
+    return found
+
+
+def _requirement_name(requirement: str) -> str:
+    return _normalise(re.match(r"[A-Za-z0-9_.-]+", requirement).group(0))
+
+
+def _third_party_imports() -> set[str]:
+    modules = set()
+    for package in ("factcheck", "annotations"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    modules.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules.add(node.module.split(".")[0])
+    return modules - set(sys.stdlib_module_names) - {"factcheck", "annotations"}
+
+
+def test_app_imports_only_runtime_dependencies():
+    """The Docker image installs ``pip install .`` without the dev extras; it must still run."""
+    providers = metadata.packages_distributions()
+    runtime = _runtime_distributions()
+    missing = {
+        module: providers.get(module, ["(not installed)"])
+        for module in _third_party_imports()
+        if not any(_normalise(dist) in runtime for dist in providers.get(module, []))
+    }
+    assert not missing, f"imported but not in [project] dependencies: {missing}"
+
+
+def test_compose_file_runs_postgres_and_the_app_with_health_checks():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db, web = compose["services"]["db"], compose["services"]["web"]
+    assert db["image"] == "postgres:16"
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in db["volumes"])
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "migrate --noinput" in " ".join(web["command"])
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+        assert ":?" in web["environment"][name], f"{name} must be required, not defaulted"
+    assert web["environment"]["DEBUG"] == "0"
