@@ -1,0 +1,146 @@
+"""Measure API latency on the bench corpus: lists, a document, creating and updating.
+
+    .venv/bin/python bench/bench_api.py --project bench-100x1000 [--repeat 30]
+
+Requests go through Django's full request stack in-process (the test ``Client``: URL
+routing, middleware, DRF authentication by token, serializers, database) without a
+network or WSGI server. Each created annotation is deleted at the end. Prints one JSON
+object: per request kind, the median and 95th-percentile milliseconds and the number of
+queries one request runs.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import setup_django
+
+
+def measure(name, calls, results, *, expect):
+    """Run each call (a zero-argument function returning a response); record latency."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, queries, last = [], [], None
+    for call in calls:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = call()
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == expect, (name, response.status_code, response.content)
+        queries.append(len(captured))
+        last = response
+    timings.sort()
+    results[name] = {
+        "requests": len(timings),
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 1),
+        "queries": max(queries),
+    }
+    return last
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--project", required=True)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from annotations.models import Annotation, Project
+
+    project = Project.objects.get(slug=args.project)
+    user = get_user_model().objects.get(username="bench-rita")
+    token, _ = Token.objects.get_or_create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST="localhost")
+    documents = list(project.documents.order_by("id").values_list("id", flat=True))
+    document = documents[len(documents) // 2]
+    sentences = list(
+        project.documents.get(pk=document)
+        .sentences.order_by("index")
+        .values_list("id", flat=True)[: args.repeat]
+    )
+    claim_type = project.claim_types.get(slug="statistic").pk
+    api = "/api/v1"
+    results = {}
+    measure(
+        "GET annotations?document= (page of 100)",
+        [lambda: client.get(f"{api}/annotations/", {"document": document})] * args.repeat,
+        results,
+        expect=200,
+    )
+    measure(
+        "GET annotations?project= (page 10)",
+        [lambda: client.get(f"{api}/annotations/", {"project": project.pk, "page": 10})]
+        * args.repeat,
+        results,
+        expect=200,
+    )
+    measure(
+        "GET documents?project=",
+        [lambda: client.get(f"{api}/documents/", {"project": project.pk})] * args.repeat,
+        results,
+        expect=200,
+    )
+    measure(
+        "GET documents/{id}/ (with sentences)",
+        [lambda: client.get(f"{api}/documents/{document}/")] * min(args.repeat, 10),
+        results,
+        expect=200,
+    )
+    created = []
+
+    def create(sentence):
+        body = {
+            "sentence": sentence,
+            "claim_type": claim_type,
+            "verification_status": "mostly_true",
+            "rationale": "Bench.",
+            "sources": [{"url": "https://evidence.example/bench", "stance": "supports"}],
+        }
+        response = client.post(f"{api}/annotations/", body, content_type="application/json")
+        if response.status_code == 201:
+            created.append(response.json())
+        return response
+
+    Annotation.objects.filter(annotator=user, rationale="Bench.").delete()
+    try:
+        measure(
+            "POST annotations/ (with a source)",
+            [lambda s=s: create(s) for s in sentences],
+            results,
+            expect=201,
+        )
+
+        def update(item):
+            return client.patch(
+                f"{api}/annotations/{item['id']}/",
+                {"verification_status": "false", "rationale": "Bench, updated."},
+                content_type="application/json",
+                HTTP_IF_MATCH=f'"{item["version"]}"',
+            )
+
+        measure(
+            "PATCH annotations/{id}/ (If-Match)",
+            [lambda item=item: update(item) for item in created],
+            results,
+            expect=200,
+        )
+    finally:
+        Annotation.objects.filter(pk__in=[item["id"] for item in created]).delete()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
