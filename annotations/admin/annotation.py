@@ -241,6 +241,15 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
             .order_by("-updated_at", "-id")
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        """Search in a subquery: joining sources here would multiply ``source_count``."""
+        if not search_term:
+            return queryset, False
+        matches, _ = super().get_search_results(
+            request, self.model._default_manager.all(), search_term
+        )
+        return queryset.filter(pk__in=matches.values("pk")), False
+
     def may_change(self, request, obj, role):
         return permissions.can_edit_annotation(request.user, obj, role=role)
 
@@ -406,14 +415,11 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         changes = {
             name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.changed_data
         }
+        source_formsets = [formset for formset in formsets if formset.model is Source]
         sources = None
-        if any(formset.has_changed() for formset in formsets):
-            sources = [
-                source
-                for formset in formsets
-                if formset.model is Source
-                for source in _formset_sources(formset)
-            ]
+        if any(formset.has_changed() for formset in source_formsets):
+            sources = [item for formset in source_formsets for item in _formset_sources(formset)]
+        existing = set(annotation.sources.values_list("pk", flat=True))
         if changes or sources is not None:
             services.update_annotation(
                 user=request.user,
@@ -422,6 +428,8 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
                 sources=sources,
                 **changes,
             )
+        for formset in source_formsets:
+            _record_formset_changes(formset, annotation, existing)
         annotation._review_note = form.cleaned_data.get("review_note", "")
 
     def response_change(self, request, obj):
@@ -532,6 +540,18 @@ def _formset_sources(formset) -> list[dict]:
         item["id"] = form.instance.pk
         sources.append(item)
     return sources
+
+
+def _record_formset_changes(formset, annotation, existing_ids) -> None:
+    """What ``formset.save()`` would have noted, for the admin's change log message."""
+    deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
+    formset.deleted_objects = deleted
+    formset.new_objects = [s for s in annotation.sources.all() if s.pk not in existing_ids]
+    formset.changed_objects = [
+        (form.instance, form.changed_data)
+        for form in formset.initial_forms
+        if form.instance.pk and form.has_changed() and form not in formset.deleted_forms
+    ]
 
 
 def _error_text(exc) -> str:
