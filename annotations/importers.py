@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
-import trafilatura
 from django.core.exceptions import ValidationError
 
 from annotations import messages
@@ -100,6 +99,8 @@ def _read_text(name: str, text: str) -> list[Record]:
 
 def _read_html(name: str, text: str) -> list[Record]:
     """The article's main text and metadata, extracted by trafilatura (never fetches)."""
+    import trafilatura  # slow to import; only HTML needs it
+
     extracted = trafilatura.bare_extraction(
         text, with_metadata=True, include_comments=False, include_tables=False
     )
