@@ -1,0 +1,72 @@
+"""List endpoints run a fixed number of queries, whatever the number of rows."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotations import services
+from tests.factories import make_annotation, make_document, make_project
+
+_numbers = itertools.count()
+TEXT = "First claim here. Second claim there. Third one. Fourth at last."
+
+
+def queries_for(client, path):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, {"page_size": 100})
+    assert response.status_code == 200
+    return len(context), response.json()["count"]
+
+
+def grow_projects(annotator, owner, count):
+    for _ in range(count):
+        make_project(owner=owner, annotator=annotator)
+
+
+def grow_documents(project, count):
+    for _ in range(count):
+        yield make_document(project, text=f"{TEXT} Number {next(_numbers)}.")
+
+
+def grow_annotations(project, annotator, reviewer, count):
+    made = 0
+    for document in grow_documents(project, count):
+        for index in range(2):
+            if made == count:
+                return
+            annotation = make_annotation(
+                document,
+                user=annotator,
+                sentence_index=index,
+                sources=[{"url": "https://a.example/"}, {"url": "https://b.example/"}],
+            )
+            if index:
+                services.review_annotation(user=reviewer, annotation=annotation, decision="approve")
+            made += 1
+
+
+@pytest.mark.parametrize(
+    ("path", "grow", "expected"),
+    [
+        # count, rows, prefetched claim types
+        ("/api/v1/projects/", lambda p, a, r, o, n: grow_projects(a, o, n), 3),
+        # count, rows with their progress counts
+        ("/api/v1/documents/", lambda p, a, r, o, n: list(grow_documents(p, n)), 2),
+        # count, rows with sentence/claim type/users joined, prefetched sources
+        ("/api/v1/annotations/", lambda p, a, r, o, n: grow_annotations(p, a, r, n), 3),
+    ],
+)
+def test_list_query_count_does_not_grow_with_rows(
+    client_for, project, annotator, reviewer, owner, path, grow, expected
+):
+    client = client_for(annotator)
+    grow(project, annotator, reviewer, owner, 3)
+    few, few_rows = queries_for(client, path)
+
+    grow(project, annotator, reviewer, owner, 27)
+    many, many_rows = queries_for(client, path)
+
+    assert many_rows >= few_rows + 27
+    assert few == many == expected
