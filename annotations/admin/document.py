@@ -254,6 +254,7 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
             request._imported_documents = form.documents
 
     def response_add(self, request, obj, post_url_continue=None):
+        """Show what was imported: the document's sentences, or the list for a batch."""
         documents = getattr(request, "_imported_documents", [obj])
         if len(documents) > 1:
             self.message_user(
@@ -262,4 +263,11 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:annotations_document_changelist"))
-        return super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            f"Imported “{obj.title}”: {obj.sentences.count()} sentences.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:annotations_document_change", args=[obj.pk]))
