@@ -115,3 +115,12 @@ def test_unknown_project_is_refused_unless_asked_to_create_it(db, tmp_path):
 def test_missing_path_is_refused(project, tmp_path):
     _, error = run_failing(tmp_path / "nope.txt", "--project", project.slug)
     assert "No such file or directory" in error
+
+
+def test_file_over_the_size_limit_fails_and_creates_nothing(project, tmp_path, settings):
+    settings.FACTCHECK_MAX_DOCUMENT_BYTES = 50
+    path = tmp_path / "long.txt"
+    path.write_text("Title\n\n" + "A sentence. " * 10)
+    output, _ = run_failing(path, "--project", project.slug)
+    assert "failed: The document is larger than the limit of 50 bytes." in output
+    assert not Document.objects.exists()

@@ -77,7 +77,7 @@ class Command(BaseCommand):
             self.import_file(target, path, f"[{number}/{len(files)}] {path}", totals)
             self.draw_progress(number, len(files))
         if self.progress:
-            self.stderr.write("")
+            self.stderr.write("", style_func=str)
 
         summary = (
             f"{totals['imported']} document(s) imported with {totals['sentences']} sentence(s), "
@@ -103,6 +103,7 @@ class Command(BaseCommand):
 
     def import_file(self, project: Project, path: Path, label: str, totals: dict) -> None:
         try:
+            services.check_size(path.stat().st_size)  # before reading a huge file
             records = importers.read_records(path.name, path.read_bytes())
         except (OSError, services.DocumentImportError) as error:
             totals["failed"] += 1
@@ -143,7 +144,7 @@ class Command(BaseCommand):
 
     def report(self, where: str, outcome: str, style) -> None:
         if self.progress:
-            self.stderr.write("\r\033[K", ending="")
+            self.stderr.write("\r\033[K", style_func=str, ending="")
         self.stdout.write(f"{where}: {style(outcome)}")
 
     def draw_progress(self, done: int, total: int) -> None:
@@ -153,5 +154,5 @@ class Command(BaseCommand):
         width = 30
         filled = width * done // total
         bar = "#" * filled + "-" * (width - filled)
-        self.stderr.write(f"\r[{bar}] {done}/{total}", ending="")
+        self.stderr.write(f"\r[{bar}] {done}/{total}", style_func=str, ending="")
         self.stderr.flush()
