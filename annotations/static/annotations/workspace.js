@@ -869,15 +869,13 @@ function onKeyDown(event) {
     save();
     return;
   }
+  // Escape first leaves a field (back to the sentence), then cancels unsaved edits.
   if (key === "Escape") {
     if (state.conflict) return;
-    if (isDirty()) {
-      event.preventDefault();
-      cancelEdits();
-    } else if (ui.editor.contains(target) || ui.list.contains(target)) {
-      event.preventDefault();
-    }
-    if (state.index !== null && !doc.contains(target)) sentenceEl(state.index)?.focus({ preventScroll: true });
+    event.preventDefault();
+    const inPanel = ui.editor.contains(target) || ui.list.contains(target) || target === ui.btnNew;
+    if (inPanel && state.index !== null) sentenceEl(state.index)?.focus({ preventScroll: true });
+    else if (isDirty()) cancelEdits();
     return;
   }
   if (key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) {
