@@ -11,3 +11,5 @@ from annotations.admin import annotation, document, project  # noqa: F401  (regi
 admin.site.site_header = "Factcheck editorial review"
 admin.site.site_title = "Factcheck editorial review"
 admin.site.index_title = "Review annotations, documents and projects"
+# The annotation list is a wide table; the page needs the width more than a second menu.
+admin.site.enable_nav_sidebar = False

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -58,10 +59,10 @@ class SourceInline(admin.TabularInline):
     fields = ("url", "title", "publisher", "stance", "excerpt", "accessed_at")
     extra = 0
     formfield_overrides = {
-        # A one-line excerpt box keeps the table readable; it grows when typed into.
-        Source._meta.get_field("excerpt").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40})
-        },
+        # Plain, compact inputs keep the table within the page.
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 36})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 20})},
     }
 
     def _may_edit(self, request, obj):
@@ -99,6 +100,7 @@ class AnnotationChangeForm(forms.ModelForm):
     class Meta:
         model = Annotation
         fields = EDITABLE_FIELDS
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 4, "cols": 80})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +160,7 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         "review_display",
         "annotator",
         "source_count_display",
-        "updated_at",
+        "last_change",
     )
     list_display_links = ("excerpt",)
     list_filter = (
@@ -276,9 +278,9 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
     def excerpt(self, obj):
         sentence = obj.sentence
         if obj.start == sentence.start and obj.end == sentence.end:
-            return display.shorten(sentence.text, 160)
+            return display.shorten(sentence.text, 120)
         return display.marked_span(
-            sentence.text, obj.start - sentence.start, obj.end - sentence.start, limit=50
+            sentence.text, obj.start - sentence.start, obj.end - sentence.start, limit=40
         )
 
     @admin.display(description="Document", ordering="document__title")
@@ -300,6 +302,10 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="Sources", ordering="source_count")
     def source_count_display(self, obj):
         return obj.source_count
+
+    @admin.display(description="Last change", ordering="updated_at")
+    def last_change(self, obj):
+        return obj.updated_at
 
     # --- change page --------------------------------------------------------------------
 
