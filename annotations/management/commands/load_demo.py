@@ -220,12 +220,13 @@ class Command(BaseCommand):
         "Create (or refresh) the demo project, its three accounts, the demo story and annotations."
     )
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        users, passwords = self.ensure_users()
-        project = self.ensure_project(users)
-        document = self.ensure_document(project, users["owner"])
-        created = sum(self.ensure_annotation(document, spec, users) for spec in ANNOTATIONS)
+        with transaction.atomic():
+            users, passwords = self.ensure_users()
+            project = self.ensure_project(users)
+            document = self.ensure_document(project, users["owner"])
+            created = sum(self.ensure_annotation(document, spec, users) for spec in ANNOTATIONS)
+        # Printed after the commit, so a closed pipe cannot roll the demo back.
         self.print_summary(project, document, created, passwords)
 
     def ensure_users(self):
