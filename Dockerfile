@@ -16,8 +16,8 @@ COPY annotations/__init__.py annotations/
 RUN pip install .
 
 COPY . .
+# Hashed, compressed static files for WhiteNoise; the key is a throwaway for this step only.
 RUN pip install --no-deps . \
-    # Hashed, compressed static files for WhiteNoise; the key is a throwaway for this step.
     && DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
        python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin factcheck
