@@ -152,6 +152,7 @@ class AnnotationHistoryView(ApiView):
 
     serializer_class = HistoryEntrySerializer
     pagination_class = None
+    queryset = Annotation.objects.none()  # for the schema; get() scopes to the caller
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: schema.NOT_FOUND})
     def get(self, request, pk):

@@ -1,37 +1,81 @@
-"""Query-string filters of the list endpoints (the export takes the annotation ones too).
+"""Query-string filters of the list endpoints; the same names as the export's.
 
-Ids are plain numbers rather than model choices: the list is already limited to the
-caller's projects, so an id from another project simply matches nothing and reveals
-nothing.
+A ``project`` or ``document`` id the caller cannot see answers 404, exactly like an id
+that does not exist; other ids simply match nothing, since every list is already limited
+to the caller's projects.
 """
 
 import django_filters
 from django import forms
+from django_filters.constants import EMPTY_VALUES
+from rest_framework.exceptions import NotFound
 
-from annotations.models import Annotation, Document, ReviewState, VerificationStatus
+from annotations import messages
+from annotations.models import Annotation, Document, Project, ReviewState, VerificationStatus
 
 
 class IdFilter(django_filters.NumberFilter):
     """A positive integer id; anything else answers 400 naming the parameter."""
+
+    field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
 
-    field_class = forms.IntegerField
+
+class VisibleIdFilter(IdFilter):
+    """An id of a project or document that must be among the caller's (404 otherwise)."""
+
+    def __init__(self, *args, model, not_found: str, **kwargs):
+        self.visible_model = model  # not ``model``: FilterSet sets that to its own model
+        self.not_found = not_found
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        user = self.parent.request.user
+        if not self.visible_model.objects.for_user(user).filter(pk=value).exists():
+            raise NotFound(self.not_found.format(key=value))
+        return super().filter(qs, value)
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """One value or several separated by commas, each one of ``choices``."""
+
+
+def project_filter():
+    return VisibleIdFilter(
+        field_name="project_id",
+        model=Project,
+        not_found=messages.EXPORT_NO_SUCH_PROJECT,
+        help_text="Project id.",
+    )
 
 
 class AnnotationFilter(django_filters.FilterSet):
-    project = IdFilter(field_name="project_id", help_text="Project id.")
-    document = IdFilter(field_name="document_id", help_text="Document id.")
+    project = project_filter()
+    document = VisibleIdFilter(
+        field_name="document_id",
+        model=Document,
+        not_found=messages.EXPORT_NO_SUCH_DOCUMENT,
+        help_text="Document id.",
+    )
     sentence = IdFilter(field_name="sentence_id", help_text="Sentence id.")
     claim_type = IdFilter(field_name="claim_type_id", help_text="Claim type id.")
     claim_type_slug = django_filters.CharFilter(
         field_name="claim_type__slug", max_length=50, help_text="Claim type slug."
     )
-    verification_status = django_filters.ChoiceFilter(choices=VerificationStatus.choices)
-    review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
+    verification_status = ChoiceInFilter(
+        choices=VerificationStatus.choices,
+        help_text="One status or several separated by commas.",
+    )
+    review_state = ChoiceInFilter(
+        choices=ReviewState.choices,
+        help_text="One review state or several separated by commas.",
+    )
     annotator = IdFilter(field_name="annotator_id", help_text="User id of the annotator.")
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
@@ -45,7 +89,7 @@ class AnnotationFilter(django_filters.FilterSet):
 
 
 class DocumentFilter(django_filters.FilterSet):
-    project = IdFilter(field_name="project_id", help_text="Project id.")
+    project = project_filter()
 
     class Meta:
         model = Document

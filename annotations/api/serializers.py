@@ -5,6 +5,8 @@ and reject every other key, output serializers never write.
 """
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import messages
@@ -192,6 +194,7 @@ class HistoryEntrySerializer(serializers.Serializer):
 # --- input --------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A foreign key the caller may reference: only rows of their own projects exist.
 

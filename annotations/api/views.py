@@ -54,8 +54,12 @@ class TokenLoginView(ObtainAuthToken):
 
 
 class ProjectQuerysetMixin:
+    queryset = Project.objects.none()  # for the schema; requests use get_queryset()
+
     def get_queryset(self):
         user = self.request.user
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
         return (
             Project.objects.for_user(user)
@@ -84,8 +88,11 @@ class ProjectClaimTypesView(ApiListView):
 
     serializer_class = ClaimTypeSerializer
     pagination_class = None
+    queryset = ClaimType.objects.none()  # for the schema; requests use get_queryset()
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         project = get_object_or_404(
             Project.objects.for_user(self.request.user), pk=self.kwargs["pk"]
         )

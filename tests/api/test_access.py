@@ -142,11 +142,19 @@ def test_lists_show_only_the_callers_projects(client_for, users, world, role, pa
 
 
 @pytest.mark.parametrize("path", ["/api/v1/annotations/", "/api/v1/documents/"])
-def test_filtering_by_a_foreign_project_finds_nothing(client_for, annotator, world, path):
+def test_filtering_by_a_foreign_project_answers_404(client_for, annotator, world, path):
     response = client_for(annotator).get(path, {"project": world["foreign_project"].pk})
 
-    assert response.status_code == 200
-    assert response.json()["results"] == []
+    assert response.status_code == 404
+    assert "among your projects" in response.json()["detail"]
+
+
+def test_filtering_by_a_foreign_document_answers_404(client_for, annotator, world):
+    response = client_for(annotator).get(
+        "/api/v1/annotations/", {"document": world["foreign_document"].pk}
+    )
+
+    assert response.status_code == 404
 
 
 def test_project_role_is_the_callers(client_for, users, world):

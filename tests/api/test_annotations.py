@@ -249,6 +249,8 @@ def ids(response):
         ("claim_type_slug=quote", [1]),
         ("review_state=approved", [2]),
         ("review_state=pending", [0, 1]),
+        ("review_state=pending,approved", [0, 1, 2]),
+        ("verification_status=true,false", [0]),
         ("sentence={sentence}", [1]),
         ("annotator={annotator}", [0, 2]),
         ("claim_type={quote}", [1]),
