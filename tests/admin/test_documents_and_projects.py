@@ -237,3 +237,23 @@ def inline_data(prefix, formset):
                 continue
             data[form.add_prefix(name)] = getattr(value, "pk", value)
     return data
+
+
+@pytest.mark.django_db
+def test_document_list_query_count_does_not_grow_with_documents(
+    reviewer_client, project, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_document
+
+    url = reverse("admin:annotations_document_changelist")
+    make_document(project, text="One short story.")
+    with CaptureQueriesContext(connection) as one:
+        reviewer_client.get(url)
+    for n in range(12):
+        make_document(project, text=f"Story number {n}. It has two sentences.")
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = reviewer_client.get(url)
+    assert response.context["cl"].result_count == 13
