@@ -337,11 +337,11 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         except NoReverseMatch:
             return link
         return format_html(
-            '{} · sentence {} · <a href="{}#s{}">open on the annotate page</a>',
+            '{} · sentence {} · <a href="{}#a-{}">open on the annotate page</a>',
             link,
             obj.sentence.index + 1,
             annotate_url,
-            obj.sentence.index,
+            obj.pk,
         )
 
     @admin.display(description="Span (document offsets)")

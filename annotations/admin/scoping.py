@@ -114,6 +114,12 @@ class ProjectScopedAdminMixin:
             return super().has_add_permission(request, *args)
         return request.user.is_staff and bool(managed_project_ids(request))
 
+    def history_view(self, request, object_id, extra_context=None):
+        # History names who changed what; link the name only for those who may open users.
+        if not request.user.has_perm("auth.view_user"):
+            extra_context = {**(extra_context or {}), "admin_user_view": "admin:no-user-page"}
+        return super().history_view(request, object_id, extra_context)
+
     # --- form choices -------------------------------------------------------------------
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -379,3 +379,18 @@ def change_form_data(annotation):
 @pytest.mark.django_db
 def test_sentence_fixture_text_is_what_the_tests_assume(document):
     assert Sentence.objects.filter(document=document).count() == 4
+
+
+@pytest.mark.django_db
+def test_history_page_lists_who_changed_what(reviewer_client, staff_reviewer, annotation_a):
+    services.set_verification_status(
+        user=staff_reviewer, annotation=annotation_a, status=VerificationStatus.MISLEADING
+    )
+    response = reviewer_client.get(
+        reverse("admin:annotations_annotation_history", args=[annotation_a.pk])
+    )
+    assert response.status_code == 200
+    records = list(response.context["page_obj"].object_list)
+    assert [r.history_user.username for r in records] == ["rita", "anna"]
+    assert "misleading" in response.text  # the change column shows old and new values
+    assert "/admin/auth/user/" not in response.text  # rita may not open user pages
