@@ -25,7 +25,8 @@ DATELINE = re.compile(
 )
 # Titles and place prefixes come before a name: "Sen. Josh Hawley", "Lt. Gov.", "ST. LOUIS".
 TITLE = re.compile(
-    r"(?<![^\s(\"\u201c\u2018'])(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col|Maj|Capt|Sgt|Cpl|Adm|Cmdr|Det|"
+    r"(?<![^\s(\"\u201c\u2018'])"  # not inside a word, e-mail or host name ("kcmo.gov.")
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col|Maj|Capt|Sgt|Cpl|Adm|Cmdr|Det|"
     r"Supt|Atty|Prof|Rev|Msgr|Fr|Hon|St|Ste|Ft|Mt)\.$",
     re.IGNORECASE,
 )
