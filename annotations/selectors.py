@@ -142,33 +142,45 @@ def export_rows(
     walk = _Walk(queryset.order_by(), chunk_size, with_text, with_sentences)
     after = None
     while True:
-        rows = _annotation_chunk(walk, after)
+        window = walk.queryset if after is None else walk.queryset.filter(_after(after))
+        ordered = window.order_by("document_id", "start", "id")
+        rows = list(ordered.values_list(*_ANNOTATION_COLUMNS)[:chunk_size])
         if not rows:
             return
-        yield from _chunk_rows(walk, rows)
+        last = rows[-1][1], rows[-1][2], rows[-1][0]
+        # The chunk's ids as a subquery bounded by keys, not a LIMIT: rows written
+        # meanwhile cannot shift it, and the database gets no list of 2000 parameters.
+        ids = window.filter(_up_to(last)).values("id")
+        yield from _chunk_rows(walk, rows, ids)
         if len(rows) < chunk_size:
             return
-        last = rows[-1]
-        after = (last[1], last[2], last[0])
+        after = last
 
 
-def _annotation_chunk(walk: _Walk, after) -> list[tuple]:
-    queryset = walk.queryset
-    if after is not None:
-        document_id, start, pk = after
-        queryset = queryset.filter(
-            Q(document_id__gt=document_id)
-            | Q(document_id=document_id, start__gt=start)
-            | Q(document_id=document_id, start=start, id__gt=pk),
-            # A plain range the planner can use with the (document, start) index.
-            document_id__gte=document_id,
-        )
-    ordered = queryset.order_by("document_id", "start", "id")
-    return list(ordered.values_list(*_ANNOTATION_COLUMNS)[: walk.chunk_size])
+def _after(key) -> Q:
+    """Rows after ``(document_id, start, id)`` in export order."""
+    document_id, start, pk = key
+    later = (
+        Q(document_id__gt=document_id)
+        | Q(document_id=document_id, start__gt=start)
+        | Q(document_id=document_id, start=start, id__gt=pk)
+    )
+    # The plain range lets the planner walk the (document, start) index.
+    return later & Q(document_id__gte=document_id)
 
 
-def _chunk_rows(walk: _Walk, rows: list[tuple]) -> Iterator[ExportRow]:
-    ids = [row[0] for row in rows]
+def _up_to(key) -> Q:
+    """Rows up to and including ``(document_id, start, id)`` in export order."""
+    document_id, start, pk = key
+    earlier = (
+        Q(document_id__lt=document_id)
+        | Q(document_id=document_id, start__lt=start)
+        | Q(document_id=document_id, start=start, id__lte=pk)
+    )
+    return earlier & Q(document_id__lte=document_id)
+
+
+def _chunk_rows(walk: _Walk, rows: list[tuple], ids) -> Iterator[ExportRow]:
     sources = _sources_by_annotation(ids)
     history = _history_by_annotation(ids)
     _load_documents(walk, {row[1] for row in rows})
@@ -235,7 +247,7 @@ def _chunk_rows(walk: _Walk, rows: list[tuple]) -> Iterator[ExportRow]:
 _EMPTY_HISTORY = {"versions": 0, "created_by": None, "last_changed_by": None, "changes": 0}
 
 
-def _sources_by_annotation(ids: list[int]) -> dict[int, list[dict]]:
+def _sources_by_annotation(ids) -> dict[int, list[dict]]:
     sources: dict[int, list[dict]] = {}
     rows = (
         Source.objects.filter(annotation_id__in=ids)
@@ -258,7 +270,7 @@ def _sources_by_annotation(ids: list[int]) -> dict[int, list[dict]]:
     return sources
 
 
-def _history_by_annotation(ids: list[int]) -> dict[int, dict]:
+def _history_by_annotation(ids) -> dict[int, dict]:
     """How many versions history holds, who created it, who changed it last, edits since."""
     summaries: dict[int, dict] = {}
     rows = (

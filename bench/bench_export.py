@@ -22,6 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import setup_django
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (the web worker's share; the database's is not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -57,7 +63,7 @@ def main():
             counted += 1
             yield row
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     rows = export_rows(
         queryset,
         chunk_size=args.chunk_size or export_chunk_size(),
@@ -69,6 +75,7 @@ def main():
     for block in buffered(exporter.render(counting(rows), context), DEFAULT_BLOCK_CHARS):
         size += len(block.encode("utf-8"))
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_started
     print(
         json.dumps(
             {
@@ -77,6 +84,8 @@ def main():
                 "annotations": counted,
                 "seconds": round(seconds, 3),
                 "per_second": round(counted / seconds) if seconds else None,
+                "cpu_seconds": round(cpu, 3),
+                "per_cpu_second": round(counted / cpu) if cpu else None,
                 "megabytes": round(size / 1e6, 1),
                 "rss_before_mb": round(baseline, 1),
                 "rss_peak_mb": round(peak_rss_mb(), 1),

@@ -61,7 +61,7 @@ def project_slug(documents: int, sentences: int) -> str:
 
 def build(documents: int, sentences: int, *, seed: int = 7, quiet: bool = False) -> dict:
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
     from simple_history.utils import bulk_create_with_history
 
     from annotations import services
@@ -128,6 +128,9 @@ def build(documents: int, sentences: int, *, seed: int = 7, quiet: bool = False)
         if not quiet and (number + 1) % 10 == 0:
             elapsed = time.perf_counter() - started
             print(f"  {number + 1}/{documents} documents, {elapsed:.0f}s", file=sys.stderr)
+    # Fresh planner statistics, as autovacuum would have them after a bulk load.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return summary(project)
 
 

@@ -40,11 +40,11 @@ class ExportContext:
         return isoformat(self.exported_at)
 
     def document_url(self, document: dict) -> str:
-        """Our stable address of a document, where its offsets are valid."""
-        return f"{self.public_url}/documents/{document['id']}/"
+        """Our page of a document (its annotate page), where the offsets are valid."""
+        return f"{self.public_url}/documents/{document['id']}/annotate/"
 
     def annotation_url(self, document: dict, annotation: dict) -> str:
-        return f"{self.public_url}/documents/{document['id']}/annotate/#a-{annotation['id']}"
+        return f"{self.document_url(document)}#a-{annotation['id']}"
 
 
 class Exporter:
