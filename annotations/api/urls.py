@@ -2,9 +2,9 @@
 
 from django.http import JsonResponse
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotations.api import annotation_views, views
+from annotations.api.docs import ApiDocsView, SchemaView
 from annotations.api.export import ExportAnnotationsView
 
 
@@ -45,7 +45,7 @@ urlpatterns = [
         name="api-annotation-review",
     ),
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", ApiDocsView.as_view(), name="api-docs"),
     re_path(r"^.*$", not_found),
 ]
