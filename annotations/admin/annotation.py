@@ -589,10 +589,11 @@ def recent_changes(annotation, limit: int = 8) -> list[tuple]:
     return [(when, who or "—", what) for when, who, what in rows[:limit]]
 
 
+# The fields "recent changes" describes, in the order it lists them.
 FIELD_LABELS = {
-    "claim_type": "claim type",
-    "verification_status": "verification",
     "review_state": "review",
+    "verification_status": "verification",
+    "claim_type": "claim type",
     "rationale": "rationale",
     "review_comment": "review comment",
 }
@@ -607,7 +608,7 @@ def _describe(record, previous) -> str:
         return record.history_change_reason or "Changed"
     delta = record.diff_against(previous, included_fields=list(FIELD_LABELS))
     parts = []
-    for change in delta.changes:
+    for change in sorted(delta.changes, key=lambda c: list(FIELD_LABELS).index(c.field)):
         label = FIELD_LABELS[change.field]
         if change.field == "verification_status":
             old, new = VerificationStatus(change.old).label, VerificationStatus(change.new).label

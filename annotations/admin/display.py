@@ -66,9 +66,11 @@ def marked_span(text: str, start: int, end: int, *, limit: int | None = None):
     before, span, after = text[:start], text[start:end], text[end:]
     if limit is not None:
         if len(before) > limit:
-            before = "…" + before[-limit:].lstrip()
+            tail = before[-limit:]
+            before = "…" + (tail.split(" ", 1)[1] if " " in tail else tail)
         if len(after) > limit:
-            after = after[:limit].rstrip() + "…"
+            head = after[:limit]
+            after = (head.rsplit(" ", 1)[0] if " " in head.strip() else head) + "…"
         if len(span) > 3 * limit:
             span = span[: 3 * limit].rstrip() + "…"
     return format_html("{}<mark>{}</mark>{}", before, span, after)

@@ -31,7 +31,10 @@ class DocumentAddForm(forms.Form):
 
     project = forms.ModelChoiceField(queryset=None)
     title = forms.CharField(
-        max_length=500, required=False, help_text="Required for pasted text; files bring one."
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Required for pasted text; files bring one.",
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
@@ -88,7 +91,7 @@ class DocumentAddForm(forms.Form):
                         raise
         except services.DocumentImportError as exc:
             self.documents = []
-            self.add_error("title" if exc.code == "missing_title" else field, str(exc))
+            self.add_error("title" if exc.code == "missing_title" else field, _error(exc))
         return cleaned
 
     def _pasted(self, cleaned) -> services.DocumentInput:
@@ -125,6 +128,14 @@ class DocumentAddForm(forms.Form):
         """Nothing left to save: the import already saved documents and sentences."""
 
 
+def _error(exc: services.DocumentImportError):
+    """The service's message; a duplicate links to the document that already has the text."""
+    if exc.code == "duplicate" and exc.document is not None:
+        url = reverse("admin:annotations_document_change", args=[exc.document.pk])
+        return format_html('{} <a href="{}">Open it</a>.', str(exc), url)
+    return str(exc)
+
+
 @admin.register(Document)
 class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -136,7 +147,7 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
         "review_progress",
         "created_at",
     )
-    list_filter = (("project", ScopedRelatedFilter), "language", "created_at")
+    list_filter = (("project", ScopedRelatedFilter), "language")
     search_fields = ("title", "url", "publisher")
     list_select_related = ("project",)
     date_hierarchy = "created_at"

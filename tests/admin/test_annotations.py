@@ -394,3 +394,15 @@ def test_history_page_lists_who_changed_what(reviewer_client, staff_reviewer, an
     assert [r.history_user.username for r in records] == ["rita", "anna"]
     assert "misleading" in response.text  # the change column shows old and new values
     assert "/admin/auth/user/" not in response.text  # rita may not open user pages
+
+
+@pytest.mark.django_db
+def test_annotator_cannot_approve_own_work_by_posting_the_button(client, annotator, annotation_a):
+    client.force_login(make_staff(annotator))
+    data = change_form_data(annotation_a)
+    data.update(rationale="Approving myself.", _approve="1")
+    response = client.post(change_url(annotation_a), data, follow=True)
+    assert services.messages.CANNOT_REVIEW in message_texts(response)
+    annotation_a.refresh_from_db()
+    assert annotation_a.review_state == ReviewState.PENDING
+    assert annotation_a.rationale == "Council minutes confirm it."  # the save rolled back too

@@ -92,6 +92,8 @@ class TestAddDocument:
         )
         assert response.status_code == 200
         assert f"already in the project as document {document.pk}" in response.text
+        existing = reverse("admin:annotations_document_change", args=[document.pk])
+        assert f'<a href="{existing}">Open it</a>' in response.text
         assert Document.objects.count() == 1
 
     def test_a_text_file_is_imported(self, owner_client, project):
