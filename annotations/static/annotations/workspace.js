@@ -54,6 +54,7 @@ const annotations = new Map(); // id -> annotation as the API returns it
 const bySentence = new Map(); // sentence index -> [annotation ids], in span order
 const sentenceTexts = new Map(); // sentence index -> its text, kept before we add marks
 const filters = new Set();
+const pendingMarks = new Set(); // annotated sentences whose marks are not drawn yet
 
 const state = {
   index: null, // selected sentence index
@@ -199,6 +200,7 @@ function badgeFor(ann) {
 
 // Redraw one sentence: classes for filters, a colour, badges, and marks for partial spans.
 function renderSentence(index) {
+  pendingMarks.delete(index);
   const info = sentenceInfo(index);
   if (!info) return;
   const { node } = info;
@@ -292,7 +294,7 @@ function sourceRow(source, number) {
   );
   stance.value = source.stance || "supports";
   stance.dataset.field = "stance";
-  const excerpt = el("textarea", { id: `${id}-excerpt`, rows: "2" });
+  const excerpt = el("textarea", { id: `${id}-excerpt`, rows: "1" });
   excerpt.value = source.excerpt || "";
   excerpt.dataset.field = "excerpt";
   const remove = el("button", { type: "button", class: "danger remove-source", text: "Remove" });
@@ -308,15 +310,14 @@ function sourceRow(source, number) {
       field("title", "Title", title),
       field("publisher", "Publisher", publisher),
       field("stance", "Stance", stance),
-      field("excerpt", "Excerpt", excerpt, true),
+      field("excerpt", "Excerpt", excerpt),
     ),
   );
   if (source.id) row.dataset.id = String(source.id);
   row.dataset.accessedAt = source.accessed_at || today();
   if (isHttpUrl(source.url)) {
-    row.querySelector(".source-head").append(
-      el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "open ↗", class: "small" }),
-    );
+    const link = el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "open ↗", class: "small" });
+    row.querySelector(".source-head").insertBefore(link, remove);
   }
   return row;
 }
@@ -484,6 +485,7 @@ function confirmDiscard() {
 function selectSentence(index, { annotation = undefined, focus = true, scroll = "nearest", force = false } = {}) {
   const info = sentenceInfo(index);
   if (!info) return false;
+  if (pendingMarks.has(index)) renderSentence(index);
   const sameSentence = state.index === index;
   const target = annotation === undefined ? (sameSentence ? state.active : firstAnnotation(index)) : annotation;
   if (!force && !(sameSentence && target === state.active) && !confirmDiscard()) return false;
@@ -746,12 +748,13 @@ async function review(decision) {
 
 // --- navigation --------------------------------------------------------------------------
 
+// Whether the active filters show a sentence; decided from the data, like the CSS classes.
 function isShown(index) {
-  const node = sentenceEl(index);
-  if (!node) return false;
-  if (filters.has("claims") && !node.classList.contains("has-a")) return false;
-  if (filters.has("unverified") && !node.classList.contains("has-unverified")) return false;
-  if (filters.has("mine") && !node.classList.contains("has-mine")) return false;
+  if (!filters.size) return index >= 0 && index < sentenceCount;
+  const anns = annotationsOf(index);
+  if (filters.has("claims") && !anns.length) return false;
+  if (filters.has("unverified") && !anns.some((a) => !VERIFIED.has(a.verification_status))) return false;
+  if (filters.has("mine") && !anns.some(isMine)) return false;
   return true;
 }
 
@@ -980,11 +983,33 @@ function wire() {
   });
 }
 
+// Marks are drawn in slices so that a fully annotated 5,000-sentence document answers
+// keys at once; sentences the user reaches first are drawn on demand.
+const FIRST_SLICE = 300;
+const SLICE = 250;
+
+function drawPending(limit) {
+  let drawn = 0;
+  for (const index of pendingMarks) {
+    if (drawn >= limit) break;
+    pendingMarks.delete(index);
+    renderSentence(index);
+    drawn += 1;
+  }
+  if (pendingMarks.size) setTimeout(() => drawPending(SLICE), 0);
+}
+
 function init() {
-  for (const ann of data.annotations) indexAnnotation(ann);
-  for (const index of bySentence.keys()) renderSentence(index);
+  for (const ann of data.annotations) {
+    annotations.set(ann.id, ann);
+    const ids = bySentence.get(ann.sentence_index);
+    if (ids) ids.push(ann.id);
+    else bySentence.set(ann.sentence_index, [ann.id]);
+  }
+  for (const index of [...bySentence.keys()].sort((a, b) => a - b)) pendingMarks.add(index);
   renderProgress();
   wire();
+  drawPending(FIRST_SLICE);
   followHash();
   document.body.dataset.ready = "1";
   performance.mark("workspace-ready");
