@@ -1,6 +1,7 @@
 """The reading vocabulary: every list a user sees starts from ``for_user``."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 def member_project_ids(user):
@@ -29,25 +30,26 @@ class ProjectQuerySet(ScopedToProjectQuerySet):
 
 class DocumentQuerySet(ScopedToProjectQuerySet):
     def with_progress(self):
-        """Counts shown wherever documents are listed, in the same query."""
-        from annotations.models import VERIFIED_STATUSES, ReviewState
+        """Counts shown wherever documents are listed, in the same query.
 
-        sentences = models.Count("sentences", distinct=True)
-        annotated = models.Count("annotations__sentence", distinct=True)
+        One correlated subquery per count: joining sentences and annotations in a single
+        GROUP BY would multiply them (sentences x annotations rows per document).
+        """
+        from annotations.models import VERIFIED_STATUSES, Annotation, ReviewState, Sentence
+
+        def count(model, expression="pk", **filters):
+            rows = model.objects.filter(document=models.OuterRef("pk"), **filters).order_by()
+            counted = rows.values("document").annotate(n=expression).values("n")
+            return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
         return self.annotate(
-            sentence_count=sentences,
-            annotation_count=models.Count("annotations", distinct=True),
-            annotated_sentence_count=annotated,
-            verified_count=models.Count(
-                "annotations",
-                filter=models.Q(annotations__verification_status__in=VERIFIED_STATUSES),
-                distinct=True,
+            sentence_count=count(Sentence, models.Count("pk")),
+            annotation_count=count(Annotation, models.Count("pk")),
+            annotated_sentence_count=count(Annotation, models.Count("sentence", distinct=True)),
+            verified_count=count(
+                Annotation, models.Count("pk"), verification_status__in=VERIFIED_STATUSES
             ),
-            approved_count=models.Count(
-                "annotations",
-                filter=models.Q(annotations__review_state=ReviewState.APPROVED),
-                distinct=True,
-            ),
+            approved_count=count(Annotation, models.Count("pk"), review_state=ReviewState.APPROVED),
         )
 
 

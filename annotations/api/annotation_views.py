@@ -23,7 +23,7 @@ from annotations.models import Annotation
 
 def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_OK, headers=None):
     """The annotation as it is now in the database, with its version as the ETag."""
-    annotation = Annotation.objects.with_related().get(pk=annotation.pk)
+    annotation = Annotation.objects.with_related().defer("document__text").get(pk=annotation.pk)
     return Response(
         AnnotationSerializer(annotation).data,
         status=status_code,
@@ -33,7 +33,9 @@ def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_O
 
 class AnnotationQuerysetMixin:
     def get_queryset(self):
-        return Annotation.objects.for_user(self.request.user).with_related()
+        # The document is joined for its project and id; its text (megabytes, once per
+        # row) is loaded only if a service needs it.
+        return Annotation.objects.for_user(self.request.user).with_related().defer("document__text")
 
 
 class AnnotationListView(AnnotationQuerysetMixin, ApiListView):

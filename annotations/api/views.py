@@ -124,6 +124,7 @@ class DocumentListView(ApiListView):
         return (
             Document.objects.for_user(self.request.user)
             .with_progress()
+            .defer("text")  # lists never show it; it may be megabytes per row
             .order_by("-created_at", "-id")
         )
 
