@@ -55,3 +55,4 @@ ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per requ
 EXPORT_BAD_CHOICE = "Unknown value {value!r}; use one or more of {allowed}, separated by commas."
 EXPORT_NO_SUCH_PROJECT = "No project {key!r} among your projects."
 EXPORT_NO_SUCH_DOCUMENT = "No document {key} in your projects."
+DATABASE_BUSY = "The database is busy with another change; retry in a moment."

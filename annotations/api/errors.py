@@ -2,7 +2,8 @@
 
 Set as ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``. Service exceptions are mapped here so the
 views can stay thin: Django's ``ValidationError`` → 400 naming the fields,
-``VersionConflict`` → 412 with the current annotation, an oversized body → 413.
+``VersionConflict`` → 412 with the current annotation, an oversized body → 413, SQLite's
+"database is locked" → 503 with ``Retry-After``.
 """
 
 from django.core.exceptions import (
@@ -11,6 +12,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,6 +25,18 @@ class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = messages.IF_MATCH_REQUIRED
     default_code = "precondition_required"
+
+
+class DatabaseBusy(exceptions.APIException):
+    """SQLite lets one writer in at a time; a writer that cannot get the lock may retry."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = messages.DATABASE_BUSY
+    default_code = "database_busy"
+
+
+def is_lock_error(exc: Exception) -> bool:
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -61,4 +75,8 @@ def api_exception_handler(exc, context):
         exc = PayloadTooLarge(str(exc))
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         exc = exceptions.ValidationError({"detail": str(exc)})
+    elif is_lock_error(exc):
+        response = drf_exception_handler(DatabaseBusy(), context)
+        response["Retry-After"] = "1"
+        return response
     return drf_exception_handler(exc, context)

@@ -116,12 +116,10 @@ def run_concurrently(*requests):
     return results
 
 
-# SQLite's in-memory test database (shared cache) fails a second writer at once with
-# "table is locked" instead of waiting, so real threads race only on PostgreSQL, the
-# production database; the sequential races above run on both.
-threaded = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="real-thread races need PostgreSQL"
-)
+# PostgreSQL makes a second writer wait for the first. SQLite's in-memory test database
+# (shared cache) fails it at once with "table is locked", which the API answers with 503
+# and Retry-After; either way no update is lost and nothing answers 500.
+ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
 def client(user):
@@ -130,7 +128,6 @@ def client(user):
     return api
 
 
-@threaded
 @pytest.mark.django_db(transaction=True)
 def test_threads_patching_the_same_version_exactly_one_succeeds(
     annotator, reviewer, owner, annotation
@@ -147,13 +144,16 @@ def test_threads_patching_the_same_version_exactly_one_succeeds(
     )
 
     codes = sorted(getattr(r, "status_code", r) for r in responses)
-    assert codes == [200, 412, 412], responses
+    if ON_POSTGRESQL:
+        assert codes == [200, 412, 412], responses
+    else:
+        assert codes.count(200) <= 1 and set(codes) <= {200, 412, 503}, responses
     annotation.refresh_from_db()
-    assert annotation.version == 2
-    assert annotation.rationale in {u.username for u in users}
+    assert annotation.version == 1 + codes.count(200)
+    winner = next((r for r in responses if r.status_code == 200), None)
+    assert annotation.rationale == (winner.json()["rationale"] if winner else "")
 
 
-@threaded
 @pytest.mark.django_db(transaction=True)
 def test_threads_creating_the_same_span_make_one_annotation_and_one_400(annotator, document):
     body = {
@@ -166,7 +166,11 @@ def test_threads_creating_the_same_span_make_one_annotation_and_one_400(annotato
     )
 
     codes = sorted(getattr(r, "status_code", r) for r in responses)
-    assert codes == [201, 400], responses
-    assert Annotation.objects.filter(sentence_id=body["sentence"]).count() == 1
-    rejected = next(r for r in responses if r.status_code == 400)
-    assert "already annotated" in rejected.json()["detail"]
+    if ON_POSTGRESQL:
+        assert codes == [201, 400], responses
+        rejected = next(r for r in responses if r.status_code == 400)
+        assert "already annotated" in rejected.json()["detail"]
+    else:
+        assert codes.count(201) <= 1 and set(codes) <= {201, 400, 503}, responses
+    stored = Annotation.objects.filter(sentence_id=body["sentence"]).count()
+    assert stored == codes.count(201)
