@@ -10,7 +10,7 @@ import inspect
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.throttling import ScopedRateThrottle
@@ -27,6 +27,7 @@ from annotations.selectors import (
 )
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CommaSeparatedChoiceField(serializers.Field):
     """``a,b`` → ``("a", "b")``, each checked against ``choices``."""
 
@@ -70,12 +71,14 @@ class ExportParamsSerializer(serializers.Serializer):
     verification_status = CommaSeparatedChoiceField(
         choices=VerificationStatus.values,
         required=False,
-        help_text="One status or several separated by commas.",
+        help_text="One status or several separated by commas: "
+        + ", ".join(VerificationStatus.values),
     )
     review_state = CommaSeparatedChoiceField(
         choices=ReviewState.values,
         required=False,
-        help_text="One review state or several separated by commas, e.g. approved.",
+        help_text="One review state or several separated by commas: "
+        + ", ".join(ReviewState.values),
     )
     annotator = serializers.IntegerField(required=False, min_value=1, help_text="User id.")
     updated_since = LenientDateTimeField(
