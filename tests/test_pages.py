@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import messages, services
-from annotations.models import Document, Sentence
+from annotations.api.serializers import AnnotationSerializer
+from annotations.models import Annotation, Document, Sentence
+from annotations.selectors_pages import annotation_rows
 from tests.factories import make_annotation, make_document, make_project
 
 PASSWORD = "pw-for-tests-123"
@@ -353,10 +355,6 @@ def test_service_error_messages_reach_the_form(login, owner, project, settings):
 
 
 def test_workspace_annotations_equal_the_api_representation(reviewer, annotator, document):
-    from annotations.api.serializers import AnnotationSerializer
-    from annotations.models import Annotation
-    from annotations.selectors_pages import annotation_rows
-
     sentence = document.sentences.get(index=1)
     make_annotation(
         document,
