@@ -97,8 +97,8 @@ class AnnotationDetailView(AnnotationQuerysetMixin, ApiView):
         "update that source). Needs If-Match; answers with the new ETag.",
     )
     def patch(self, request, pk):
+        annotation = self.get_object()  # 404 before 428: unknown objects reveal nothing
         version = expected_version(request)
-        annotation = self.get_object()
         data = self.parse(AnnotationWriteSerializer)
         services.update_annotation(
             user=request.user, annotation=annotation, expected_version=version, **data
@@ -116,8 +116,8 @@ class AnnotationDetailView(AnnotationQuerysetMixin, ApiView):
         },
     )
     def delete(self, request, pk):
+        annotation = self.get_object()  # 404 before 428: unknown objects reveal nothing
         version = expected_version(request)
-        annotation = self.get_object()
         services.delete_annotation(
             user=request.user, annotation=annotation, expected_version=version
         )
@@ -140,8 +140,8 @@ class AnnotationReviewView(AnnotationQuerysetMixin, ApiView):
         description="Reviewers and owners approve an annotation or request changes.",
     )
     def post(self, request, pk):
-        version = expected_version(request, required=False)
         annotation = self.get_object()
+        version = expected_version(request, required=False)
         data = self.parse(ReviewSerializer)
         services.review_annotation(
             user=request.user, annotation=annotation, expected_version=version, **data

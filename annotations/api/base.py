@@ -2,6 +2,7 @@
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics
+from rest_framework.renderers import JSONRenderer
 
 from annotations.api.pagination import Pagination
 from annotations.api.validation import (
@@ -15,6 +16,9 @@ class ApiView(generics.GenericAPIView):
     """Base of the API views. Querysets must start from ``for_user`` (404 outside)."""
 
     pagination_class = Pagination
+    # JSON only: the interactive docs live at /api/docs/, and DRF's browsable pages rely on
+    # inline scripts that our Content-Security-Policy forbids.
+    renderer_classes = [JSONRenderer]
     filter_backends = [RejectUnknownQueryParams, DjangoFilterBackend, StrictOrderingFilter]
 
     def initial(self, request, *args, **kwargs):

@@ -168,3 +168,12 @@ def test_anonymous_answer_names_the_token_scheme(client):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_foreign_annotation_answers_404_even_without_if_match(client_for, annotator, world, method):
+    path = f"/api/v1/annotations/{world['foreign'].pk}/"
+
+    response = getattr(client_for(annotator), method)(path, {"rationale": "x"}, format="json")
+
+    assert response.status_code == 404
