@@ -70,3 +70,39 @@ def test_list_query_count_does_not_grow_with_rows(
 
     assert many_rows >= few_rows + 27
     assert few == many == expected
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(context)
+
+
+def test_document_detail_query_count_does_not_grow_with_sentences(client_for, project, annotator):
+    short = make_document(project, text=TEXT)
+    long = make_document(project, text=" ".join(f"Sentence {n} says a thing." for n in range(300)))
+    client = client_for(annotator)
+
+    assert count_queries(client, f"/api/v1/documents/{short.pk}/") == count_queries(
+        client, f"/api/v1/documents/{long.pk}/"
+    )
+
+
+def test_history_query_count_does_not_grow_with_changes(client_for, project, annotator):
+    document = make_document(project, text=TEXT)
+    few = make_annotation(document, user=annotator, sources=[{"url": "https://a.example/"}])
+    many = make_annotation(document, user=annotator, sentence_index=1)
+    for n in range(10):
+        services.update_annotation(
+            user=annotator,
+            annotation=many,
+            expected_version=None,
+            rationale=f"take {n}",
+            sources=[{"url": f"https://s{n}.example/"}],
+        )
+    client = client_for(annotator)
+
+    assert count_queries(client, f"/api/v1/annotations/{few.pk}/history/") == count_queries(
+        client, f"/api/v1/annotations/{many.pk}/history/"
+    )
