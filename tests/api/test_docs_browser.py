@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop, test thread
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
