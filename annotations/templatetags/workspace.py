@@ -1,25 +1,26 @@
 """Template helpers of the annotation workspace."""
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
-
-SENTENCE = (
-    '<span class="s" id="s-{}" data-id="{}" data-start="{}" data-end="{}" tabindex="-1">'
-    '<span class="st">{}</span></span> '
-)
 
 
 @register.simple_tag
 def sentence_spans(sentences):
-    """The sentences of one paragraph, every value escaped by ``format_html``.
+    """The sentences of one paragraph as elements, their text escaped.
 
-    One call per paragraph instead of a template loop: a 5,000-sentence document renders
-    in a fraction of the time, with the same escaping.
+    ``html.escape`` is what Django's ``escape`` calls; used directly it skips the lazy-string
+    wrapper that made a 5,000-sentence page spend most of its time escaping. The other
+    values are integers from the database. ``tests/test_pages.py`` renders hostile text.
     """
-    return format_html_join(
-        "",
-        SENTENCE,
-        ((s["index"], s["id"], s["start"], s["end"], s["text"]) for s in sentences),
+    return mark_safe(  # noqa: S308 - every piece of text is escaped just above
+        "".join(
+            f'<span class="s" id="s-{s["index"]:d}" data-id="{s["id"]:d}" '
+            f'data-start="{s["start"]:d}" data-end="{s["end"]:d}" tabindex="-1">'
+            f'<span class="st">{escape(s["text"])}</span></span> '
+            for s in sentences
+        )
     )
