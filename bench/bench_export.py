@@ -38,6 +38,11 @@ def main():
     parser.add_argument("--format", default="json")
     parser.add_argument("--documents", type=int, help="Only the first K documents.")
     parser.add_argument("--chunk-size", type=int)
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="Go through GET /api/v1/export/annotations (whole project; token auth).",
+    )
     args = parser.parse_args()
     setup_django()
 
@@ -54,6 +59,9 @@ def main():
         first = project.documents.order_by("id").values_list("id", flat=True)[: args.documents]
         queryset = queryset.filter(document_id__in=list(first))
     baseline = peak_rss_mb()
+
+    if args.http:
+        return report(args, *through_http(project, args.format), baseline)
 
     counted = 0
 
@@ -76,10 +84,37 @@ def main():
         size += len(block.encode("utf-8"))
     seconds = time.perf_counter() - started
     cpu = cpu_seconds() - cpu_started
+    report(args, counted, size, seconds, cpu, baseline)
+
+
+def through_http(project, fmt: str):
+    """The whole request: routing, middleware, token auth, the view, the streamed body."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from annotations.exporters import EXPORTERS
+    from annotations.selectors import ExportFilters, annotations_for_export
+
+    user = get_user_model().objects.get(username="bench-owner")
+    token, _ = Token.objects.get_or_create(user=user)
+    statuses = EXPORTERS[fmt].verification_statuses
+    count = annotations_for_export(user, ExportFilters(project=project), statuses=statuses)
+    count = count.count()
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST="localhost")
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    response = client.get("/api/v1/export/annotations", {"format": fmt, "project": project.pk})
+    assert response.status_code == 200, response.content
+    size = sum(len(block) for block in response.streaming_content)
+    return count, size, time.perf_counter() - started, cpu_seconds() - cpu_started
+
+
+def report(args, counted, size, seconds, cpu, baseline):
     print(
         json.dumps(
             {
                 "format": args.format,
+                "via": "http" if args.http else "pipeline",
                 "documents": args.documents,
                 "annotations": counted,
                 "seconds": round(seconds, 3),
