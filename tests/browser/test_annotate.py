@@ -169,20 +169,24 @@ def test_unsaved_changes_are_not_dropped_when_moving_to_another_sentence(page, a
     dialogs = []
 
     def refuse(dialog):
-        dialogs.append(dialog.message)
+        dialogs.append((dialog.type, dialog.message))
         dialog.dismiss()
 
     page.on("dialog", refuse)
     page.locator("#s-3").click()
     expect(page.locator("#s-0")).to_have_class(SELECTED)
     expect(page.get_by_label("Rationale")).to_have_value("Half-written thought")
-    assert dialogs == ["You have unsaved changes to this annotation. Discard them?"]
+    assert dialogs == [("confirm", "You have unsaved changes to this annotation. Discard them?")]
+    with page.expect_event("dialog"):
+        page.close(run_before_unload=True)  # leaving the page asks too
+    assert dialogs[-1][0] == "beforeunload"
+    assert not page.is_closed()
     page.get_by_label("Rationale").press("Escape")  # leaves the field…
     page.keyboard.press("Escape")  # …and then cancels the edit
     expect(page.get_by_label("Rationale")).to_have_value("")
     page.locator("#s-3").click()
     expect(page.locator("#s-3")).to_have_class(SELECTED)
-    assert len(dialogs) == 1
+    assert len(dialogs) == 2  # no question once nothing is unsaved
 
 
 def test_filters_navigation_help_and_deep_links(page, annotator, reviewer, story):
