@@ -64,10 +64,10 @@ def test_list_filters_are_documented(schema):
     } <= names
 
 
-def test_schema_command_validates_without_errors(tmp_path):
+def test_schema_command_validates_without_errors_or_warnings(tmp_path):
     out = tmp_path / "schema.yml"
 
-    call_command("spectacular", "--validate", "--file", str(out))
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
 
     assert "/api/v1/annotations/{id}/review/" in out.read_text()
 
