@@ -314,7 +314,8 @@ function sourceRow(source, number) {
     ),
   );
   if (source.id) row.dataset.id = String(source.id);
-  row.dataset.accessedAt = source.accessed_at || today();
+  // A source added now was read today; an older one keeps what it had, even nothing.
+  row.dataset.accessedAt = source.id ? source.accessed_at || "" : source.accessed_at || today();
   if (isHttpUrl(source.url)) {
     const link = el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "open ↗", class: "small" });
     row.querySelector(".source-head").insertBefore(link, remove);
