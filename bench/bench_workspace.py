@@ -22,6 +22,7 @@ DEBUG is on so that ``runserver`` serves the static files; production adds no wo
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -164,13 +165,14 @@ def main():
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args()
 
-    database_url = args.database_url
+    database_url, workdir = args.database_url, None
     if database_url:
         from run import ensure_database
 
         ensure_database(database_url)
     else:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='fc-bench-workspace-')}/bench.sqlite3"
+        workdir = tempfile.mkdtemp(prefix="fc-bench-workspace-")
+        database_url = f"sqlite:///{workdir}/bench.sqlite3"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -196,6 +198,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     engine = database_url.split(":", 1)[0]
     print(f"\nWorkspace page on {engine}, median of {args.runs} loads, ms from navigation start")
