@@ -83,6 +83,7 @@ def test_annotating_a_sentence_entirely_from_the_keyboard_with_two_sources(page,
     page.keyboard.press("Control+s")
 
     expect(page.locator("#save-status")).to_contain_text("Saved")
+    expect(page.locator("#s-1")).to_be_focused()  # ready for the next sentence
     expect(page.locator("#s-1 .badge")).to_have_text("1 ✓")
     expect(page.locator("#progress")).to_contain_text("Annotated 1 of 4 sentences")
     shot(page, "keyboard-saved")

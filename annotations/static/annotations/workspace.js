@@ -591,6 +591,7 @@ async function save() {
 }
 
 async function send(values, version) {
+  const focusedBefore = document.activeElement;
   state.busy = true;
   ui.btnSave.disabled = true;
   setStatus("saving", "Saving…");
@@ -622,6 +623,11 @@ async function send(values, version) {
     renderProgress();
     updateHash();
     setStatus("saved", `Saved ✓ (version ${saved.version}) at ${new Date().toLocaleTimeString()}`);
+    // Back to the text, so that j/k go on at once; a text area keeps its focus.
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost || (ui.editor.contains(focusedBefore) && focusedBefore.tagName !== "TEXTAREA")) {
+      sentenceEl(state.index)?.focus({ preventScroll: true });
+    }
   } else if (result.status === 412) {
     showConflict(values, result.payload && result.payload.current);
   } else {
