@@ -508,7 +508,8 @@ function selectSentence(index, { annotation = undefined, focus = true, scroll = 
     if (typeof target === "number") loadActive();
   }
   renderPanel();
-  if (!ui.saveStatus.dataset.state || ui.saveStatus.dataset.state === "dirty") setStatus("", "");
+  if (!sameSentence) setStatus("", ""); // messages about the previous sentence are stale
+  refreshDirty();
   updateHash();
   if (focus) info.node.focus({ preventScroll: true });
   if (scroll) info.node.scrollIntoView({ block: scroll });
