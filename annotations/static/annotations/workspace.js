@@ -485,7 +485,7 @@ function confirmDiscard() {
 // chose to keep unsaved changes.
 function selectSentence(index, { annotation = undefined, focus = true, scroll = "nearest", force = false } = {}) {
   const info = sentenceInfo(index);
-  if (!info) return false;
+  if (!info || state.busy) return false; // a save in flight decides what the panel shows
   if (pendingMarks.has(index)) renderSentence(index);
   const sameSentence = state.index === index;
   const target = annotation === undefined ? (sameSentence ? state.active : firstAnnotation(index)) : annotation;
@@ -528,7 +528,7 @@ function updateHash() {
 }
 
 function startDraft({ start = null, end = null, claimType = defaultClaimType?.id } = {}) {
-  if (state.index === null) return;
+  if (state.index === null || state.busy) return;
   const info = sentenceInfo(state.index);
   if (state.active !== "new" && !confirmDiscard()) return;
   state.draft = { sentence: info.id, sentence_index: info.index, start, end };
