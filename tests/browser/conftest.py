@@ -1,8 +1,9 @@
 """Real Chromium (Debian's, at /usr/bin/chromium) driven by Playwright against ``live_server``.
 
 Playwright's sync API runs an event loop in the test thread, and Django refuses database
-access from a thread with a running loop unless told it is safe: here it is, because the
-test thread only sets up data while the browser waits.
+access from a thread with a running loop unless ``DJANGO_ALLOW_ASYNC_UNSAFE`` says it is
+safe: here it is, because the test thread only sets up data while the browser waits. The
+variable is set only while a browser is open, so the rest of the suite keeps the check.
 """
 
 import os
@@ -10,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,11 +31,12 @@ def _browser_tests_use_transactions(transactional_db):
     """The live server runs in another thread: data must be committed to be seen."""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; run `make chromium`.")
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
