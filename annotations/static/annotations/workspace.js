@@ -422,7 +422,7 @@ function renderPanel() {
   ui.hint.textContent = anns.length
     ? ""
     : "No annotations yet. Press a number key for a claim type, or a, to annotate the whole sentence; select words with the mouse to annotate a span.";
-  ui.hint.hidden = anns.length > 0 && state.active !== null;
+  ui.hint.hidden = state.active !== null;
   ui.btnNew.hidden = false;
   renderList();
 
