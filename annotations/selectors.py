@@ -5,13 +5,14 @@ many rows it covers. So ``export_rows`` walks the annotations with keyset pagina
 (ordered by document, span start, id) and, for each chunk, fetches the rows as tuples and
 their sources, history, documents and sentences with one query each. Rows come out as
 plain dicts and strings, ready for ``json.dumps``: no model instances per row.
+``deletions_for_export`` reads the deletions an incremental pull reports, in one query.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from annotations.models import Annotation, Document, Project, Sentence, Source
 
@@ -72,6 +73,44 @@ def annotations_for_export(user, filters: ExportFilters, *, statuses=None):
     if statuses is not None:
         queryset = queryset.filter(verification_status__in=statuses)
     return queryset
+
+
+def deletions_for_export(user, filters: ExportFilters) -> Iterator[dict]:
+    """Annotations deleted at or after ``filters.updated_since``, oldest first: tombstones.
+
+    Read from the history's deletion records, in one query run when first iterated (after
+    the annotations, so one deleted mid-export is reported too). Scoped to ``user``'s
+    projects and to the project and document filters only: a deletion is reported even if
+    the annotation's last state no longer matched the other filters. Ids that exist again
+    are left out, and an id deleted twice is reported once, at its last deletion.
+    Without ``updated_since`` there is nothing to report and no query runs.
+    """
+    if filters.updated_since is None:
+        return
+    deletions = Annotation.history.filter(history_type="-", history_date__gte=filters.updated_since)
+    if user is not None:
+        deletions = deletions.filter(project_id__in=Project.objects.for_user(user).values("pk"))
+    if filters.project is not None:
+        deletions = deletions.filter(project_id=filters.project.pk)
+    if filters.document is not None:
+        deletions = deletions.filter(document_id=filters.document.pk)
+    later = Annotation.history.filter(
+        id=OuterRef("id"), history_type="-", history_id__gt=OuterRef("history_id")
+    )
+    deletions = deletions.filter(
+        ~Exists(Annotation.objects.filter(pk=OuterRef("id"))), ~Exists(later)
+    )
+    rows = deletions.order_by("history_date", "history_id").values_list(
+        "id", "document_id", "project_id", "history_date", "history_user__username"
+    )
+    for pk, document_id, project_id, deleted_at, deleted_by in rows.iterator():
+        yield {
+            "id": pk,
+            "document": document_id,
+            "project": project_id,
+            "deleted_at": isoformat(deleted_at),
+            "deleted_by": deleted_by,
+        }
 
 
 def isoformat(value) -> str | None:

@@ -95,11 +95,13 @@ def test_json_annotation_carries_span_claim_type_sources_review_and_history(corp
 def test_json_of_nothing_is_still_a_valid_export(db):
     data = json.loads(export("json"))
     assert data["documents"] == []
+    assert data["deleted"] == []
 
 
 def test_jsonl_lines_are_self_contained_annotations(corpus):
     lines = [json.loads(line) for line in export("jsonl").splitlines()]
     assert len(lines) == 5
+    assert {line["type"] for line in lines} == {"annotation"}  # deletions only in pulls
     span = next(line for line in lines if line["id"] == corpus.span.pk)
     assert span["document"]["title"] == "Council passes budget"
     assert span["document"]["id"] == corpus.documents[0].pk

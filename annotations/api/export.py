@@ -23,6 +23,7 @@ from annotations.selectors import (
     DEFAULT_CHUNK_SIZE,
     ExportFilters,
     annotations_for_export,
+    deletions_for_export,
     export_rows,
 )
 
@@ -145,7 +146,8 @@ def export_stream(exporter: Exporter, user, filters: ExportFilters, *, chunk_siz
         with_text=exporter.needs_text,
         with_sentences=exporter.needs_sentences,
     )
-    context = ExportContext.from_settings(filters=filters.describe())
+    deletions = deletions_for_export(user, filters) if exporter.reports_deletions else ()
+    context = ExportContext.from_settings(filters=filters.describe(), deletions=deletions)
     block = getattr(settings, "FACTCHECK_EXPORT_BLOCK_CHARS", DEFAULT_BLOCK_CHARS)
     return context, buffered(exporter.render(rows, context), block)
 

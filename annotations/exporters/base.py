@@ -1,7 +1,8 @@
 """The interface every export format implements.
 
 An exporter is pure: it takes ``ExportRow``s from ``annotations.selectors.export_rows``
-(ordered by document, then span start) and yields text. It never queries the database, so
+(ordered by document, then span start), and from its context the deletions of an
+incremental pull (``deletions_for_export``), and yields text. It never queries the database, so
 the selector alone decides how many queries an export costs.
 """
 
@@ -18,18 +19,23 @@ from annotations.selectors import ExportRow, isoformat
 
 @dataclass(frozen=True)
 class ExportContext:
-    """What an export needs besides its rows: when it ran, what was asked, who publishes."""
+    """What an export needs besides its rows: when it ran, what was asked, who publishes,
+    and (for formats that report them) the annotations deleted since ``updated_since``."""
 
     exported_at: datetime = field(default_factory=timezone.now)
     filters: dict = field(default_factory=dict)
+    deletions: Iterable[dict] = ()
     public_url: str = ""
     organization_name: str = ""
     organization_url: str = ""
 
     @classmethod
-    def from_settings(cls, *, filters: dict | None = None) -> "ExportContext":
+    def from_settings(
+        cls, *, filters: dict | None = None, deletions: Iterable[dict] = ()
+    ) -> "ExportContext":
         return cls(
             filters=filters or {},
+            deletions=deletions,
             public_url=settings.FACTCHECK_PUBLIC_URL.rstrip("/"),
             organization_name=settings.FACTCHECK_ORGANIZATION_NAME,
             organization_url=settings.FACTCHECK_ORGANIZATION_URL,
@@ -59,6 +65,8 @@ class Exporter:
     needs_sentences: bool = False
     #: Export only annotations with these verification statuses (None: all).
     verification_statuses: frozenset[str] | None = None
+    #: Render ``context.deletions`` (tombstones for incremental pulls).
+    reports_deletions: bool = False
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         raise NotImplementedError

@@ -1,4 +1,8 @@
-"""``jsonl``: one self-contained annotation per line, for pipelines."""
+"""``jsonl``: one self-contained annotation per line, for pipelines.
+
+Each line has a ``type`` to dispatch on: ``annotation`` lines first, then (in an
+incremental pull) one ``deletion`` line per annotation deleted since ``updated_since``.
+"""
 
 from collections.abc import Iterable, Iterator
 
@@ -10,11 +14,13 @@ class JsonLinesExporter(Exporter):
     name = "jsonl"
     media_type = "application/x-ndjson"
     file_extension = "jsonl"
+    reports_deletions = True
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         for row in rows:
             document = row.document
             line = {
+                "type": "annotation",
                 **row.annotation,
                 "document": {
                     "id": document["id"],
@@ -28,3 +34,5 @@ class JsonLinesExporter(Exporter):
                 "sentence": row.sentence,
             }
             yield dumps(line) + "\n"
+        for deletion in context.deletions:
+            yield dumps({"type": "deletion", **deletion}) + "\n"

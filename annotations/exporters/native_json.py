@@ -2,7 +2,8 @@
 
 Self-contained (each document carries its text and sentences) so ``import_annotations``
 can restore it. Streamed document by document: the document header is written when its
-first annotation arrives, and the list closed when the next document starts.
+first annotation arrives, and the list closed when the next document starts. The
+``deleted`` list comes last: tombstones of an incremental pull, empty without one.
 """
 
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,7 @@ class NativeJsonExporter(Exporter):
     file_extension = "json"
     needs_text = True
     needs_sentences = True
+    reports_deletions = True
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         header = {
@@ -40,4 +42,7 @@ class NativeJsonExporter(Exporter):
                 yield "," + dumps(row.annotation)
         if current is not None:
             yield "]}"
+        yield '],"deleted":['
+        for index, deletion in enumerate(context.deletions):
+            yield ("," if index else "") + dumps(deletion)
         yield "]}\n"
