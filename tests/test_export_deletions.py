@@ -159,6 +159,13 @@ def test_an_id_that_exists_again_is_not_listed_and_a_second_deletion_is_listed_o
     ]
 
 
+def test_deleting_a_document_reports_each_of_its_annotations(kept_and_deleted, annotator, document):
+    kept, gone, since, _ = kept_and_deleted
+    document.delete()  # as the admin does; no request here, so nobody is recorded
+    tombstones = deleted(None, updated_since=since)
+    assert [(d["id"], d["deleted_by"]) for d in tombstones] == [(gone.pk, "rita"), (kept.pk, None)]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "claimreview", "w3c"])
 def test_csv_claimreview_and_w3c_carry_no_tombstones(kept_and_deleted, annotator, fmt):
     kept, gone, since, _ = kept_and_deleted

@@ -84,7 +84,8 @@ class ExportParamsSerializer(serializers.Serializer):
     annotator = serializers.IntegerField(required=False, min_value=1, help_text="User id.")
     updated_since = LenientDateTimeField(
         required=False,
-        help_text="ISO 8601; only annotations changed at or after this time (incremental pulls).",
+        help_text="ISO 8601; only annotations changed at or after this time (incremental pulls). "
+        "The json and jsonl formats also list the annotations deleted since then.",
     )
 
     def validate(self, attrs):
