@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -60,7 +61,7 @@ class SourceInline(admin.TabularInline):
     extra = 0
     formfield_overrides = {
         # Plain, compact inputs keep the table within the page.
-        models.URLField: {"widget": forms.URLInput(attrs={"size": 36})},
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 36}), "assume_scheme": "https"},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 20})},
     }
@@ -305,7 +306,14 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="Last change", ordering="updated_at")
     def last_change(self, obj):
-        return obj.updated_at
+        # Compact, so the column fits beside the filters; the full instant is in the tooltip.
+        changed = timezone.localtime(obj.updated_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            changed.isoformat(),
+            dateformat.format(changed, "j M Y, H:i:s"),
+            dateformat.format(changed, "j M Y, H:i"),
+        )
 
     # --- change page --------------------------------------------------------------------
 

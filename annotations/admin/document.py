@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -152,6 +152,7 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("project",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "project", "url", "publisher", "published_at", "language")}),
         ("Sentences", {"fields": ("annotations_link", "sentence_list")}),
