@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 
 from annotations.api import annotation_views, views
+from annotations.api.deleted import DeletedAnnotationsView
 from annotations.api.docs import ApiDocsView, SchemaView
 from annotations.api.export import ExportAnnotationsView
 
@@ -28,6 +29,12 @@ urlpatterns = [
         "v1/annotations/",
         annotation_views.AnnotationListView.as_view(),
         name="api-annotation-list",
+    ),
+    # Before the detail route, so that no pattern added there can take "deleted".
+    path(
+        "v1/annotations/deleted/",
+        DeletedAnnotationsView.as_view(),
+        name="api-annotation-deleted",
     ),
     path(
         "v1/annotations/<int:pk>/",
