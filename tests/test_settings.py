@@ -85,6 +85,13 @@ def test_healthz_needs_no_login_and_only_answers_get(client, db):
     assert client.post("/healthz").status_code == 405
 
 
+def test_healthz_answers_503_without_details_when_the_database_is_down(tmp_path):
+    unreachable = "postgres://nobody:secret-password@127.0.0.1:9/factcheck?connect_timeout=2"
+    probe = probe_healthz(tmp_path, DATABASE_URL=unreachable)
+    assert probe["status"] == 503
+    assert json.loads(probe["body"]) == {"status": "error", "database": "unavailable"}
+
+
 def test_check_deploy_passes_with_production_settings(tmp_path):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
