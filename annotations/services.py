@@ -243,7 +243,9 @@ def _save_sources(annotation: Annotation, sources: list[dict], user) -> None:
         if source.accessed_at == "":
             source.accessed_at = None
         source.position = position
-        source.full_clean(exclude=["annotation"])
+        # Field validators already refuse a bad URL or stance; the database keeps the
+        # check constraints, so re-running them here would only add a query each.
+        source.full_clean(exclude=["annotation"], validate_constraints=False)
         source._history_user = user
         source.save()
         keep.add(source.pk)
@@ -258,7 +260,18 @@ def _validate_annotation(annotation: Annotation) -> None:
     annotation.quote = annotation.document.text[annotation.start : annotation.end]
     # Uniqueness is left to the database, which also catches concurrent duplicates. The
     # quote is derived, so a bad span is reported on the offsets, not as a blank quote.
-    annotation.full_clean(exclude=["quote"], validate_constraints=False)
+    annotation.full_clean(
+        exclude=["quote", *_loaded_relations(annotation)], validate_constraints=False
+    )
+
+
+def _loaded_relations(instance) -> list[str]:
+    """Foreign keys whose row is already in hand: checking that it exists costs a query each."""
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.is_relation and field.is_cached(instance)
+    ]
 
 
 @transaction.atomic
