@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
@@ -227,8 +228,27 @@ def safe_url(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
+# Seconds between the workspace's checks for other people's changes (setting of that name).
+DEFAULT_LIVE_REFRESH_SECONDS = 10
+
+
+def live_refresh_config() -> dict:
+    """Where the workspace polls for others' changes, how often, and from when.
+
+    ``now`` is the server's clock taken before the page's annotations are read, so the
+    first poll asks for everything changed since then without trusting the browser's clock.
+    """
+    seconds = getattr(settings, "FACTCHECK_LIVE_REFRESH_SECONDS", DEFAULT_LIVE_REFRESH_SECONDS)
+    return {
+        "now": _api_datetime(timezone.now(), timezone.get_current_timezone()),
+        "interval": float(seconds),
+        "deleted_url": reverse("api-annotation-deleted"),
+    }
+
+
 def workspace_data(user, document, role: str, sentence_count: int) -> dict:
     """Everything the workspace script needs at start, for ``json_script``."""
+    live = live_refresh_config()  # first: a change made while the page is built is caught
     claim_types = ClaimType.objects.filter(project_id=document.project_id).order_by(
         "position", "name"
     )
@@ -272,4 +292,5 @@ def workspace_data(user, document, role: str, sentence_count: int) -> dict:
             "admin_annotation": _admin_change_url(user, "annotation"),
             "admin_document": _admin_change_url(user, "document", document.pk),
         },
+        "live": live,
     }

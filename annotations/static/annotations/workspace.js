@@ -27,6 +27,7 @@ const ui = {
   editor: $("editor"),
   editorTitle: $("editor-title"),
   editorMeta: $("editor-meta"),
+  notice: $("remote-notice"),
   span: $("editor-span"),
   status: $("f-status"),
   rationale: $("f-rationale"),
@@ -45,6 +46,9 @@ const ui = {
   conflictRows: $("conflict-rows"),
   saveStatus: $("save-status"),
   progress: $("progress"),
+  panel: $("panel"),
+  liveStatus: $("live-status"),
+  liveOffline: $("live-offline"),
   help: $("help"),
 };
 
@@ -61,6 +65,8 @@ const state = {
   active: null, // annotation id being edited, "new" for a draft, null for none
   draft: null, // {sentence, sentence_index, start, end} of a new annotation
   snapshot: "", // the form's values when loaded, to tell unsaved changes
+  base: null, // the annotation as loaded into the form: its version goes with a save
+  notice: null, // {for: annotation id or "new", text} about a change made by someone else
   busy: false,
   conflict: null, // {mine, current} while a 412 is shown
 };
@@ -413,8 +419,15 @@ function renderList() {
   );
 }
 
+function renderNotice() {
+  const shown = state.notice !== null && state.notice.for === state.active;
+  ui.notice.hidden = !shown;
+  ui.notice.textContent = shown ? state.notice.text : "";
+}
+
 function renderPanel() {
   hideConflict();
+  renderNotice();
   if (state.index === null) return;
   const info = sentenceInfo(state.index);
   const anns = annotationsOf(state.index);
@@ -472,6 +485,8 @@ function formatDate(iso) {
 
 function loadActive() {
   const ann = annotations.get(state.active);
+  state.base = ann;
+  state.notice = null;
   fillForm(valuesOf(ann));
   takeSnapshot();
 }
@@ -533,6 +548,7 @@ function startDraft({ start = null, end = null, claimType = defaultClaimType?.id
   if (state.active !== "new" && !confirmDiscard()) return;
   state.draft = { sentence: info.id, sentence_index: info.index, start, end };
   state.active = "new";
+  state.notice = null;
   fillForm({ claim_type: claimType, verification_status: "unverified", rationale: "", sources: [] });
   takeSnapshot();
   renderSentence(info.index);
@@ -557,6 +573,7 @@ function cancelEdits() {
   if (state.active === "new") {
     const index = state.draft?.sentence_index;
     state.draft = null;
+    state.notice = null;
     state.active = firstAnnotation(state.index);
     if (typeof state.active === "number") loadActive();
     if (index !== undefined) renderSentence(index);
@@ -580,15 +597,17 @@ function missingClaimType(values) {
 
 async function save() {
   if (state.busy || state.active === null || ui.editor.hidden) return;
-  if (typeof state.active === "number" && !canEdit(annotations.get(state.active))) return;
+  const base = typeof state.active === "number" ? state.base || annotations.get(state.active) : null;
+  if (base && !canEdit(base)) return;
   const values = readForm();
   if (missingClaimType(values)) return;
   if (state.active !== "new" && !isDirty()) {
     setStatus("saved", "Nothing to save: no changes.");
     return;
   }
-  const ann = state.active === "new" ? null : annotations.get(state.active);
-  await send(values, ann ? ann.version : null);
+  // The version the form was loaded from, even if a newer one arrived meanwhile: a change
+  // by someone else then answers 412 and the user chooses (see live refresh below).
+  await send(values, base ? base.version : null);
 }
 
 async function send(values, version) {
@@ -631,6 +650,9 @@ async function send(values, version) {
     }
   } else if (result.status === 412) {
     showConflict(values, result.payload && result.payload.current);
+  } else if (result.status === 404 && typeof state.active === "number" && state.base) {
+    keepAsDraft(state.base, "Deleted by someone else meanwhile — your edits are kept as a new, unsaved annotation.");
+    setStatus("error", "Not saved: the annotation was deleted. Save again to add yours as a new one.");
   } else {
     setStatus("error", `Save failed: ${describeErrors(result.payload)}`);
   }
@@ -679,7 +701,8 @@ function hideConflict() {
 function reloadTheirs() {
   const { current } = state.conflict || {};
   if (!current) return;
-  indexAnnotation(current);
+  const known = annotations.get(current.id);
+  if (!known || known.version <= current.version) indexAnnotation(current); // not older than a poll's
   renderSentence(current.sentence_index);
   renderProgress();
   state.active = current.id;
@@ -701,7 +724,7 @@ async function overwrite() {
 
 async function remove() {
   if (typeof state.active !== "number") return;
-  const ann = annotations.get(state.active);
+  const ann = state.base || annotations.get(state.active);
   if (!canEdit(ann)) return;
   if (!window.confirm(`Delete this annotation (${(claimTypes.get(ann.claim_type) || {}).name}) and its sources?`)) return;
   setStatus("saving", "Deleting…");
@@ -711,6 +734,7 @@ async function remove() {
     payload: { detail: `network error (${error.message})` },
   }));
   if (result.ok || result.status === 404) {
+    live.gone.add(ann.id);
     unindexAnnotation(ann.id);
     renderSentence(ann.sentence_index);
     renderProgress();
@@ -936,6 +960,252 @@ function addSource() {
   refreshDirty();
 }
 
+// --- live refresh ------------------------------------------------------------------------
+//
+// While the tab is visible, ask the API every few seconds what others changed or deleted
+// on this document since the last server time seen, and merge it in. The cursor comes from
+// the server (the page's `now`, then the newest `updated_at` / `deleted_at` seen) minus an
+// overlap, so a skewed browser clock or a late commit loses nothing; versions de-duplicate
+// what the overlap brings twice. Unsaved edits are never overwritten: the form keeps them
+// and a notice says that saving will ask the user to choose (the existing 412 flow).
+
+const LIVE_OVERLAP_MS = 15_000;
+const LIVE_MAX_DELAY_MS = 5 * 60_000;
+
+const live = {
+  interval: Math.max(0, Number(data.live.interval) || 0) * 1000, // 0: live refresh off
+  changedSince: Date.parse(data.live.now),
+  deletedSince: Date.parse(data.live.now),
+  timer: null,
+  running: false,
+  failures: 0,
+  gone: new Set(), // ids known to be deleted: a list fetched before the deletion can't revive them
+};
+
+const clock = (iso) => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+};
+const sinceParam = (ms) => new Date(ms - LIVE_OVERLAP_MS).toISOString();
+const samePath = (url) => {
+  const parsed = new URL(url, location.href);
+  return parsed.pathname + parsed.search;
+};
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+// Annotations changed since the cursor (every page), then deletions: in this order, so an
+// annotation deleted between the two requests is reported by the second.
+async function fetchRemote() {
+  const documentId = String(data.document.id);
+  const changed = [];
+  let url = `${API}?${new URLSearchParams({
+    document: documentId,
+    updated_since: sinceParam(live.changedSince),
+    ordering: "updated_at",
+    page_size: "1000",
+  })}`;
+  while (url) {
+    const page = await getJson(url);
+    changed.push(...page.results);
+    url = page.next ? samePath(page.next) : null;
+  }
+  const deleted = await getJson(
+    `${data.live.deleted_url}?${new URLSearchParams({ document: documentId, since: sinceParam(live.deletedSince) })}`,
+  );
+  return { changed, deleted };
+}
+
+function setOffline(offline) {
+  ui.liveOffline.hidden = !offline;
+}
+
+function announce(notes) {
+  const text = notes.length > 3 ? `${notes.length} changes by others.` : notes.join(" ");
+  ui.liveStatus.textContent = `${clock(new Date().toISOString())} · ${text}`;
+}
+
+// Which control of the panel has focus, in terms that survive a redraw.
+function panelFocus() {
+  const active = document.activeElement;
+  if (!active || !ui.panel.contains(active)) return null;
+  if (active.dataset.annotation) return { annotation: active.dataset.annotation };
+  const row = active.closest("#sources > li");
+  if (row && active.dataset.field) return { row: [...ui.sources.children].indexOf(row), field: active.dataset.field };
+  if (active.name === "claim_type") return { radio: active.value };
+  return active.id ? { id: active.id } : null;
+}
+
+function restoreFocus(key) {
+  if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+  let target;
+  if (key.annotation) target = ui.list.querySelector(`button[data-annotation="${key.annotation}"]`);
+  else if (key.row !== undefined) target = ui.sources.children[key.row]?.querySelector(`[data-field="${key.field}"]`);
+  else if (key.radio) target = ui.editor.querySelector(`input[name="claim_type"][value="${key.radio}"]`);
+  else target = document.getElementById(key.id);
+  if (target && !target.disabled && !target.closest("[hidden]")) target.focus({ preventScroll: true });
+  else if (state.index !== null) sentenceEl(state.index)?.focus({ preventScroll: true });
+}
+
+// The form's annotation was deleted while it had unsaved edits: keep them as a new draft.
+function keepAsDraft(ann, message) {
+  const info = sentenceInfo(ann.sentence_index);
+  const whole = !info || (ann.start === info.start && ann.end === info.end);
+  unindexAnnotation(ann.id);
+  state.draft = {
+    sentence: ann.sentence,
+    sentence_index: ann.sentence_index,
+    start: whole ? null : ann.start,
+    end: whole ? null : ann.end,
+  };
+  state.active = "new";
+  state.base = null;
+  state.notice = { for: "new", text: message };
+  for (const row of ui.sources.children) delete row.dataset.id; // they went with it
+  renderSentence(ann.sentence_index);
+  renderProgress();
+  renderPanel();
+  updateHash();
+}
+
+async function lastEditor(id) {
+  try {
+    const result = await api("GET", `${API}${id}/history/`);
+    const newest = result.ok && Array.isArray(result.payload) ? result.payload[0] : null;
+    return newest && newest.user ? newest.user.username : null;
+  } catch {
+    return null;
+  }
+}
+
+// Someone else changed the annotation whose unsaved edits are in the form: say so.
+async function noticeChange(ann) {
+  const who = await lastEditor(ann.id);
+  const current = annotations.get(ann.id);
+  if (state.active !== ann.id || !current || current.version !== ann.version) return;
+  state.notice = {
+    for: ann.id,
+    text: `Changed by ${who || "someone else"} at ${clock(ann.updated_at)} — your save will ask you to choose.`,
+  };
+  renderNotice();
+}
+
+function applyActiveChange(event) {
+  const unsaved = state.busy || state.conflict !== null || isDirty();
+  if (event.kind === "deleted") {
+    if (state.busy || state.conflict) return; // the pending answer (404) decides
+    if (unsaved) {
+      keepAsDraft(
+        event.ann,
+        `Deleted by ${event.by || "someone else"} at ${clock(event.at)} — your edits are kept as a new, unsaved annotation.`,
+      );
+      return;
+    }
+    state.active = firstAnnotation(state.index);
+    state.base = null;
+    if (typeof state.active === "number") loadActive();
+    renderPanel();
+    updateHash();
+    return;
+  }
+  if (unsaved) {
+    if (state.conflict) renderList();
+    else renderPanel();
+    noticeChange(event.ann);
+    return;
+  }
+  loadActive();
+  renderPanel();
+}
+
+function applyRemote({ changed, deleted }) {
+  const notes = [];
+  const touched = new Set();
+  let activeEvent = null;
+  for (const ann of changed) {
+    live.changedSince = Math.max(live.changedSince, Date.parse(ann.updated_at) || 0);
+    if (ann.document !== data.document.id || live.gone.has(ann.id)) continue;
+    const known = annotations.get(ann.id);
+    if (known && known.version >= ann.version) continue; // ours, or seen in the overlap
+    if (known) touched.add(known.sentence_index);
+    touched.add(ann.sentence_index);
+    indexAnnotation(ann);
+    if (ann.id === state.active) activeEvent = { kind: "changed", ann };
+    const where = `sentence ${ann.sentence_index + 1}`;
+    notes.push(
+      known
+        ? `${(claimTypes.get(ann.claim_type) || { name: "Annotation" }).name} on ${where} changed: ${
+            (statuses.get(ann.verification_status) || { label: ann.verification_status }).label
+          }.`
+        : `${ann.annotator.username} added an annotation to ${where}.`,
+    );
+  }
+  for (const row of deleted) {
+    live.deletedSince = Math.max(live.deletedSince, Date.parse(row.deleted_at) || 0);
+    live.gone.add(row.id);
+    const known = annotations.get(row.id);
+    if (!known) continue;
+    touched.add(known.sentence_index);
+    if (row.id === state.active) activeEvent = { kind: "deleted", ann: known, by: row.deleted_by, at: row.deleted_at };
+    unindexAnnotation(row.id);
+    notes.push(`${row.deleted_by || "Someone"} deleted an annotation on sentence ${known.sentence_index + 1}.`);
+  }
+  if (!notes.length) return;
+  const focus = panelFocus();
+  for (const index of touched) renderSentence(index);
+  renderProgress();
+  if (activeEvent) applyActiveChange(activeEvent);
+  else if (state.index !== null && touched.has(state.index)) {
+    if (state.conflict || state.busy) renderList(); // leave the conflict or the pending save be
+    else renderPanel();
+  }
+  restoreFocus(focus);
+  announce(notes);
+}
+
+function scheduleLive() {
+  clearTimeout(live.timer);
+  live.timer = null;
+  if (!live.interval || document.hidden) return;
+  const delay = Math.min(live.interval * 2 ** Math.min(live.failures, 10), Math.max(LIVE_MAX_DELAY_MS, live.interval));
+  live.timer = setTimeout(pollLive, delay);
+}
+
+async function pollLive() {
+  live.timer = null;
+  if (live.running || document.hidden) return;
+  live.running = true;
+  let remote = null;
+  try {
+    remote = await fetchRemote();
+    live.failures = 0;
+  } catch {
+    live.failures += 1; // quietly: the indicator shows, local edits stay where they are
+  }
+  try {
+    setOffline(live.failures > 0);
+    if (remote) applyRemote(remote);
+  } finally {
+    live.running = false;
+    scheduleLive();
+  }
+}
+
+function startLive() {
+  if (!live.interval) return;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      clearTimeout(live.timer);
+      live.timer = null;
+    } else if (!live.running) pollLive(); // catch up at once
+  });
+  scheduleLive(); // the first check after one interval: nothing extra before the page is usable
+}
+
 // --- wiring ------------------------------------------------------------------------------
 
 function wire() {
@@ -1021,6 +1291,7 @@ function init() {
   followHash();
   document.body.dataset.ready = "1";
   performance.mark("workspace-ready");
+  startLive();
 }
 
 init();
