@@ -134,6 +134,9 @@ FACTCHECK_MAX_DOCUMENT_BYTES = int(os.environ.get("FACTCHECK_MAX_DOCUMENT_BYTES"
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_DOCUMENT_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Seconds between the annotation workspace's checks for others' changes; 0 turns them off.
+FACTCHECK_LIVE_REFRESH_SECONDS = float(os.environ.get("FACTCHECK_LIVE_REFRESH_SECONDS", 10))
+
 # Who publishes ClaimReview exports.
 FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Factcheck")
 FACTCHECK_ORGANIZATION_URL = os.environ.get("FACTCHECK_ORGANIZATION_URL", "https://example.org/")
