@@ -143,3 +143,21 @@ def test_a_lost_connection_shows_offline_and_catches_up_when_back(
 
     expect(anna.locator("#s-3 .badge.other")).to_have_text("1 ? rita", timeout=LIVE_TIMEOUT)
     expect(anna.locator("#live-offline")).to_be_hidden()
+
+
+def test_a_tab_shown_again_catches_up_at_once(page, annotator, reviewer, story, settings):
+    settings.FACTCHECK_LIVE_REFRESH_SECONDS = 600  # no regular poll during this test
+    log_in(page, annotator)
+    open_workspace(page, story)
+    set_hidden = """hidden => {
+        Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    page.evaluate(set_hidden, True)
+    make_annotation(story, user=reviewer, sentence_index=2)
+    expect(page.locator("#s-2 .badge")).to_have_count(0)
+
+    page.evaluate(set_hidden, False)
+
+    expect(page.locator("#s-2 .badge.other")).to_have_text("1 ? rita")
+    expect(page.locator("#live-status")).to_contain_text("rita added an annotation to sentence 3")
