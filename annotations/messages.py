@@ -9,6 +9,11 @@ NOT_A_MEMBER = "You are not a member of this project."
 CANNOT_EDIT = "Only the annotator or a reviewer of the project may change this annotation."
 CANNOT_REVIEW = "Only reviewers and owners of the project may review annotations."
 CANNOT_ADD_DOCUMENT = "Only owners of the project may add documents."
+CANNOT_MANAGE_MEMBERS = "Only owners of the project may change its members."
+LAST_OWNER = (
+    "A project must keep at least one owner. Make another member an owner first, "
+    "then change or remove this one."
+)
 
 EMPTY_TEXT = "The document has no text."
 NOT_UTF8 = "The file is not valid UTF-8 text."

@@ -192,10 +192,10 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         "quote",
         "span",
         "review_display",
-        "reviewed_by",
+        "reviewer_name",
         "reviewed_at",
         "review_comment",
-        "annotator",
+        "annotator_name",
         "created_at",
         "updated_at",
         "version",
@@ -212,7 +212,7 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
             {
                 "fields": (
                     "review_display",
-                    "reviewed_by",
+                    "reviewer_name",
                     "reviewed_at",
                     "review_comment",
                     "review_note",
@@ -224,7 +224,14 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
             "Record",
             {
                 "classes": ("collapse",),
-                "fields": ("quote", "span", "annotator", "created_at", "updated_at", "version"),
+                "fields": (
+                    "quote",
+                    "span",
+                    "annotator_name",
+                    "created_at",
+                    "updated_at",
+                    "version",
+                ),
             },
         ),
     )
@@ -351,6 +358,15 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
             annotate_url,
             obj.pk,
         )
+
+    # Names, not links: staff reviewers may not open the user admin.
+    @admin.display(description="Annotator")
+    def annotator_name(self, obj):
+        return display.user_name(obj.annotator)
+
+    @admin.display(description="Reviewed by")
+    def reviewer_name(self, obj):
+        return display.user_name(obj.reviewed_by)
 
     @admin.display(description="Span (document offsets)")
     def span(self, obj):

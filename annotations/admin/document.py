@@ -160,7 +160,7 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
             "Record",
             {
                 "classes": ("collapse",),
-                "fields": ("content_hash", "created_by", "created_at", "text_length"),
+                "fields": ("content_hash", "creator_name", "created_at", "text_length"),
             },
         ),
     )
@@ -169,12 +169,14 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
         ("Text", {"fields": ("text", "file")}),
         ("About the document", {"fields": ("url", "publisher", "published_at", "language")}),
     )
+    # A long document would make a page of megabytes; the annotate page pages through it.
+    sentences_shown = 300
     readonly_fields = (
         "project",
         "annotations_link",
         "sentence_list",
         "content_hash",
-        "created_by",
+        "creator_name",
         "created_at",
         "text_length",
     )
@@ -221,8 +223,12 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Text, sentence by sentence")
     def sentence_list(self, obj):
-        sentences = obj.sentences.annotate(annotation_count=Count("annotations")).only(
-            "index", "paragraph", "text"
+        """The first ``sentences_shown`` sentences, in one query however long the document."""
+        shown = self.sentences_shown
+        sentences = (
+            obj.sentences.filter(index__lt=shown)
+            .annotate(annotation_count=Count("annotations"))
+            .only("document", "index", "paragraph", "text")
         )
         rows = []
         paragraph = 0
@@ -235,12 +241,27 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
                 else ""
             )
             rows.append((classes, sentence.index + 1, sentence.text, count))
-        return format_html(
+        listing = format_html(
             '<ol class="fc-sentences">{}</ol>',
             format_html_join(
                 "", '<li class="{}" value="{}">{}{}</li>', ((c, i, t, n) for c, i, t, n in rows)
             ),
         )
+        total = obj.sentence_count  # annotated by get_queryset
+        if total <= len(rows):
+            return listing
+        return format_html(
+            '{}<p class="help fc-more-sentences">Showing {} of {} sentences — '
+            '<a href="{}">open the annotate page</a> for the rest.</p>',
+            listing,
+            f"{len(rows):,}",
+            f"{total:,}",
+            reverse("annotate", args=[obj.pk]),
+        )
+
+    @admin.display(description="Created by")
+    def creator_name(self, obj):
+        return display.user_name(obj.created_by)
 
     @admin.display(description="Length")
     def text_length(self, obj):

@@ -1,8 +1,15 @@
 """Projects with their members and claim types; owners manage them."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from annotations import services
 from annotations.admin import display
@@ -15,11 +22,51 @@ def active_users():
     return get_user_model().objects.filter(is_active=True).order_by("username")
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """Members of an existing project, saved as a whole by ``services.change_members``."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or any(self.errors):
+            return  # a new project gets its creator as owner after saving
+        services.check_keeps_an_owner(project=self.instance, roles=submitted_roles(self))
+
+
+def submitted_roles(formset) -> dict:
+    """What the formset asks for: user id → new role, or None for a removed member."""
+    removed, kept = {}, {}
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or not form.has_changed():
+            continue
+        old_user = form.initial.get("user") if form.instance.pk else None
+        user, role = form.cleaned_data.get("user"), form.cleaned_data.get("role")
+        if formset._should_delete_form(form):
+            if old_user is not None:
+                removed[old_user] = None
+            continue
+        if old_user is not None and (user is None or user.pk != old_user):
+            removed[old_user] = None  # the row was given to another user
+        if user is not None and role:
+            kept[user.pk] = role
+    return {**removed, **kept}
+
+
 class MembershipInline(ProjectScopedInlineMixin, admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     fields = ("user", "role", "created_at")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "member")
     extra = 0
+
+    def get_fields(self, request, obj=None):
+        # Read-only rows name the member instead of linking to a user page they cannot open.
+        if self._may_manage(request, obj):
+            return self.fields
+        return ("member", "role", "created_at")
+
+    @admin.display(description="User")
+    def member(self, obj):
+        return display.user_name(obj.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
@@ -86,19 +133,117 @@ class ProjectAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
             services.seed_default_claim_types(form.instance)
             services.add_member(project=form.instance, user=request.user, role=Role.OWNER)
 
+    def save_formset(self, request, form, formset, change):
+        if change and formset.model is Membership:
+            save_memberships(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A membership change refused while saving (a race the form missed) is a message."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST":
+                raise
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+
+def save_memberships(request, formset) -> None:
+    """Save the inline through the service; note what changed for the admin's log."""
+    services.change_members(
+        user=request.user, project=formset.instance, roles=submitted_roles(formset)
+    )
+    deleted = [form for form in formset.initial_forms if formset._should_delete_form(form)]
+    formset.deleted_objects = [form.instance for form in deleted]
+    formset.new_objects = [
+        form.instance for form in formset.extra_forms if form.has_changed() and form not in deleted
+    ]
+    formset.changed_objects = [
+        (form.instance, form.changed_data)
+        for form in formset.initial_forms
+        if form.has_changed() and form not in deleted
+    ]
+
+
+class MembershipForm(forms.ModelForm):
+    """A membership's role; changing it may not leave the project without an owner."""
+
+    class Meta:
+        model = Membership
+        fields = ("user", "project", "role")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("role"):
+            services.check_keeps_an_owner(
+                project=self.instance.project, roles={self.instance.user_id: cleaned["role"]}
+            )
+        return cleaned
+
 
 @admin.register(Membership)
 class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    """Every add, change and delete goes through the membership services."""
+
+    form = MembershipForm
     list_display = ("user", "project", "role", "created_at")
     list_filter = (("project", ScopedRelatedFilter), "role")
     search_fields = ("user__username", "user__email", "project__name")
     list_select_related = ("user", "project")
     ordering = ("project__name", "user__username")
+    actions = ("delete_selected",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             kwargs["queryset"] = active_users()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        # Another user or project is another membership: remove this one and add that.
+        return ("user", "project", "role") if obj is None else ("member", "project", "role")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("member", "project")
+
+    @admin.display(description="User")
+    def member(self, obj):
+        return display.user_name(obj.user)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.change_membership(
+            user=request.user, project=obj.project, member=obj.user, role=obj.role
+        )
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def delete_model(self, request, obj):
+        services.remove_member(user=request.user, membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        services.remove_members(user=request.user, memberships=queryset.select_related("project"))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Refuse to remove a project's last owner before asking for confirmation."""
+        membership = self.get_object(request, unquote(object_id))
+        try:
+            if membership is not None:
+                services.check_removable([membership])
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return HttpResponseRedirect(
+            reverse("admin:annotations_membership_change", args=[membership.pk])
+        )
+
+    @admin.action(description="Delete selected memberships", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        try:
+            services.check_removable(queryset.select_related("project"))
+            return django_delete_selected(self, request, queryset)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return None
 
 
 @admin.register(ClaimType)

@@ -16,7 +16,7 @@ from annotations.models import (
     VerificationStatus,
 )
 from tests.admin.conftest import make_staff
-from tests.factories import make_annotation, make_document, make_project
+from tests.factories import UserFactory, make_annotation, make_document, make_project
 
 CHANGELIST = reverse("admin:annotations_annotation_changelist")
 
@@ -327,10 +327,8 @@ class TestAnnotationPage:
         response = reviewer_client.get(reverse("admin:annotations_annotation_add"))
         assert response.status_code == 403
 
-    def test_annotator_sees_others_annotations_read_only(
-        self, client, project, owner, annotation_a
-    ):
-        other = make_staff(owner)
+    def test_annotator_sees_others_annotations_read_only(self, client, project, annotation_a):
+        other = make_staff(UserFactory(username="amir"))
         services.add_member(project=project, user=other, role=Role.ANNOTATOR)
         client.force_login(other)
         response = client.get(change_url(annotation_a))
