@@ -66,9 +66,18 @@ def test_anothers_new_annotation_status_change_and_deletion_appear_without_reloa
     expect(anna.get_by_label("Verification status")).to_have_value("false")  # clean form: refreshed
     expect(anna.locator("#editor-meta")).to_contain_text("version 2")
     expect(anna.locator("#remote-notice")).to_be_hidden()
-    expect(anna.locator("#live-status")).to_contain_text("changed: False")
+    expect(anna.locator("#live-status")).to_contain_text(
+        "Statistic / quantity on sentence 1 is now False"
+    )
     expect(anna.locator("#progress")).to_contain_text("Verified 1 of 1 claims")
     shot(anna, "live-refresh-status")
+
+    rita.get_by_role("button", name="Approve").click()
+    expect(rita.locator("#save-status")).to_contain_text("Approved")
+
+    expect(badge).to_have_class(re.compile(r"\bapproved\b"), timeout=LIVE_TIMEOUT)
+    expect(anna.locator("#live-status")).to_contain_text("Approved by rita")
+    expect(anna.locator("#progress")).to_contain_text("Approved 1 of 1 claims")
 
     rita.once("dialog", lambda dialog: dialog.accept())
     rita.get_by_role("button", name="Delete…").click()

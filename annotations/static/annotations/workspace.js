@@ -1122,6 +1122,21 @@ function applyActiveChange(event) {
   renderPanel();
 }
 
+// One short sentence for the live status line.
+function describeRemoteChange(known, ann) {
+  const where = `sentence ${ann.sentence_index + 1}`;
+  if (!known) return `${ann.annotator.username} added an annotation to ${where}.`;
+  const what = `${(claimTypes.get(ann.claim_type) || { name: "An annotation" }).name} on ${where}`;
+  if (known.review_state !== ann.review_state) {
+    const by = ann.reviewed_by ? ` by ${ann.reviewed_by.username}` : "";
+    return `${what}: ${data.review_states[ann.review_state] || ann.review_state}${by}.`;
+  }
+  if (known.verification_status !== ann.verification_status) {
+    return `${what} is now ${(statuses.get(ann.verification_status) || { label: ann.verification_status }).label}.`;
+  }
+  return `${what} changed.`;
+}
+
 function applyRemote({ changed, deleted }) {
   const notes = [];
   const touched = new Set();
@@ -1135,14 +1150,7 @@ function applyRemote({ changed, deleted }) {
     touched.add(ann.sentence_index);
     indexAnnotation(ann);
     if (ann.id === state.active) activeEvent = { kind: "changed", ann };
-    const where = `sentence ${ann.sentence_index + 1}`;
-    notes.push(
-      known
-        ? `${(claimTypes.get(ann.claim_type) || { name: "Annotation" }).name} on ${where} changed: ${
-            (statuses.get(ann.verification_status) || { label: ann.verification_status }).label
-          }.`
-        : `${ann.annotator.username} added an annotation to ${where}.`,
-    );
+    notes.push(describeRemoteChange(known, ann));
   }
   for (const row of deleted) {
     live.deletedSince = Math.max(live.deletedSince, Date.parse(row.deleted_at) || 0);
