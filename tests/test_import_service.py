@@ -26,7 +26,7 @@ def test_failed_sentence_creation_leaves_no_document(project, monkeypatch):
     def broken_segment(text):
         return [SentenceSpan(0, 5, 0), SentenceSpan(9, 9, 0)]
 
-    monkeypatch.setattr(services, "segment", broken_segment)
+    monkeypatch.setattr(services.documents, "segment", broken_segment)
     with pytest.raises(IntegrityError):
         import_text(project, "Hello there. General Kenobi.")
     assert not Document.objects.exists()

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import services
+from annotations import messages, services
 from annotations.models import (
     Annotation,
     ReviewState,
@@ -400,7 +400,7 @@ def test_annotator_cannot_approve_own_work_by_posting_the_button(client, annotat
     data = change_form_data(annotation_a)
     data.update(rationale="Approving myself.", _approve="1")
     response = client.post(change_url(annotation_a), data, follow=True)
-    assert services.messages.CANNOT_REVIEW in message_texts(response)
+    assert messages.CANNOT_REVIEW in message_texts(response)
     annotation_a.refresh_from_db()
     assert annotation_a.review_state == ReviewState.PENDING
     assert annotation_a.rationale == "Council minutes confirm it."  # the save rolled back too
