@@ -5,6 +5,7 @@ ALLOWED_HOSTS and DATABASE_URL; a missing SECRET_KEY then stops the process at s
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -105,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests get a file too, not Django's shared in-memory database: its table locks fail at
+    # once instead of waiting, which the live server thread of the browser tests runs into.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"factcheck-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
