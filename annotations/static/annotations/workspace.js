@@ -7,7 +7,7 @@
 
 const data = JSON.parse(document.getElementById("workspace-data").textContent);
 const me = data.user;
-const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+const pageCsrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const API = data.urls.annotations;
 const VERIFIED = new Set(data.verified_statuses);
 const EDITOR_ROLES = new Set(["reviewer", "owner"]);
@@ -29,6 +29,8 @@ const ui = {
   editorMeta: $("editor-meta"),
   notice: $("remote-notice"),
   span: $("editor-span"),
+  btnSpanUse: $("btn-span-use"),
+  btnSpanWhole: $("btn-span-whole"),
   status: $("f-status"),
   rationale: $("f-rationale"),
   sources: $("sources"),
@@ -50,6 +52,7 @@ const ui = {
   liveStatus: $("live-status"),
   liveOffline: $("live-offline"),
   help: $("help"),
+  signedOut: $("signed-out"),
 };
 
 // --- state -------------------------------------------------------------------------------
@@ -64,11 +67,13 @@ const state = {
   index: null, // selected sentence index
   active: null, // annotation id being edited, "new" for a draft, null for none
   draft: null, // {sentence, sentence_index, start, end} of a new annotation
+  span: null, // {id, index, start, end}: the span in the form of the annotation being edited
   snapshot: "", // the form's values when loaded, to tell unsaved changes
   base: null, // the annotation as loaded into the form: its version goes with a save
   notice: null, // {for: annotation id or "new", text} about a change made by someone else
   busy: false,
   conflict: null, // {mine, current} while a 412 is shown
+  signedOut: false, // an API call answered that the session has ended
 };
 
 // --- small helpers -----------------------------------------------------------------------
@@ -138,8 +143,22 @@ function describeErrors(payload) {
   return parts.join("; ");
 }
 
+// Signing in again (in another tab) rotates the CSRF token: read the cookie on each call.
+function csrfToken() {
+  const match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]) : pageCsrfToken;
+}
+
+// 401 (or DRF's 403 without credentials, or a CSRF failure after signing in elsewhere)
+// means the session ended; any other 403 is a real permission answer.
+function isSignedOutAnswer({ status, payload }) {
+  if (status === 401) return true;
+  if (status !== 403) return false;
+  return /credentials were not provided|CSRF Failed/i.test(String((payload && payload.detail) || ""));
+}
+
 async function api(method, url, { body, version } = {}) {
-  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken };
+  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (version !== undefined && version !== null) headers["If-Match"] = `"${version}"`;
   const response = await fetch(url, {
@@ -156,7 +175,32 @@ async function api(method, url, { body, version } = {}) {
       payload = null;
     }
   }
-  return { status: response.status, ok: response.ok, payload };
+  const result = { status: response.status, ok: response.ok, payload };
+  if (isSignedOutAnswer(result)) setSignedOut(true);
+  else if (result.ok) setSignedOut(false);
+  return result;
+}
+
+// The session ended: say so with a sign-in link, keep the form as it is, and stop polling
+// until a later call succeeds.
+function setSignedOut(signedOut) {
+  if (state.signedOut === signedOut) return;
+  state.signedOut = signedOut;
+  ui.signedOut.hidden = !signedOut;
+  if (signedOut) {
+    clearTimeout(live.timer);
+    live.timer = null;
+    setOffline(false);
+  } else {
+    live.failures = 0;
+    scheduleLive();
+  }
+}
+
+// The reason an API call failed, in words for the status line.
+function failure(action, result) {
+  if (isSignedOutAnswer(result)) return `${action}: you are signed out — sign in again, then retry; your edits are kept.`;
+  return `${action}: ${describeErrors(result.payload)}`;
 }
 
 // --- annotations index and sentence marks ------------------------------------------------
@@ -228,6 +272,8 @@ function renderSentence(index) {
   if (state.draft && state.draft.sentence_index === index && state.draft.start !== null) {
     spans.push({ start: state.draft.start, end: state.draft.end, ann: null });
   }
+  const pending = pendingSpan();
+  if (pending && pending.index === index) spans.push({ start: pending.start, end: pending.end, ann: null });
   const st = node.querySelector(".st");
   if (!spans.length) {
     if (st.childElementCount) st.textContent = info.text;
@@ -338,7 +384,9 @@ function renumberSources() {
 
 function readForm() {
   const checked = ui.editor.querySelector('input[name="claim_type"]:checked');
+  const span = typeof state.active === "number" && state.span && state.span.id === state.active ? state.span : null;
   return {
+    ...(span ? { start: span.start, end: span.end } : {}),
     claim_type: checked ? Number(checked.value) : null,
     verification_status: ui.status.value,
     rationale: ui.rationale.value,
@@ -363,6 +411,8 @@ function fillForm(values) {
 
 function valuesOf(ann) {
   return {
+    start: ann.start,
+    end: ann.end,
     claim_type: ann.claim_type,
     verification_status: ann.verification_status,
     rationale: ann.rationale,
@@ -387,7 +437,8 @@ function refreshDirty() {
 }
 
 function setEditable(editable) {
-  for (const control of ui.editor.querySelectorAll("input, select, textarea, .remove-source, #btn-add-source")) {
+  const controls = "input, select, textarea, .remove-source, #btn-add-source, #btn-span-use, #btn-span-whole";
+  for (const control of ui.editor.querySelectorAll(controls)) {
     if (control.closest("#review")) continue;
     control.disabled = !editable;
   }
@@ -446,13 +497,9 @@ function renderPanel() {
   ui.editor.hidden = false;
   const ann = state.active === "new" ? null : annotations.get(state.active);
   const span = ann ? { start: ann.start, end: ann.end } : state.draft;
-  const whole = span.start === null || (span.start === info.start && span.end === info.end);
-  ui.span.replaceChildren();
-  if (whole) ui.span.append("Whole sentence");
-  else {
-    const quote = codePoints(info.text).slice(span.start - info.start, span.end - info.start).join("");
-    ui.span.append("Span: ", el("q", { text: quote }));
-  }
+  ui.span.replaceChildren(...spanNodes(info, span));
+  const pending = pendingSpan();
+  if (ann && pending) ui.span.append(el("br"), el("span", { class: "span-new" }, "New span, unsaved: ", ...spanNodes(info, pending)));
   if (ann) {
     ui.editorTitle.textContent = `${isMine(ann) ? "Your annotation" : `Annotation by ${ann.annotator.username}`}`;
     ui.editorMeta.replaceChildren(`#${ann.id} · version ${ann.version} · updated ${formatDate(ann.updated_at)}`);
@@ -477,6 +524,28 @@ function renderPanel() {
   }
 }
 
+const isWhole = (info, span) => span.start === null || (span.start === info.start && span.end === info.end);
+const quoteOf = (info, span) => codePoints(info.text).slice(span.start - info.start, span.end - info.start).join("");
+
+function spanNodes(info, span) {
+  return isWhole(info, span) ? ["Whole sentence"] : ["Span: ", el("q", { text: quoteOf(info, span) })];
+}
+
+// The span chosen in the form for the annotation being edited, when it differs from the saved one.
+function pendingSpan() {
+  const span = state.span;
+  if (!span || state.active !== span.id) return null;
+  const ann = annotations.get(span.id);
+  return ann && (ann.start !== span.start || ann.end !== span.end) ? span : null;
+}
+
+// Forget the form's span; redraw its sentence if it showed an unsaved one.
+function clearSpan() {
+  const pending = pendingSpan();
+  state.span = null;
+  if (pending) renderSentence(pending.index);
+}
+
 function formatDate(iso) {
   if (!iso) return "";
   const date = new Date(iso);
@@ -485,6 +554,8 @@ function formatDate(iso) {
 
 function loadActive() {
   const ann = annotations.get(state.active);
+  clearSpan();
+  state.span = { id: ann.id, index: ann.sentence_index, start: ann.start, end: ann.end };
   state.base = ann;
   state.notice = null;
   fillForm(valuesOf(ann));
@@ -519,6 +590,7 @@ function selectSentence(index, { annotation = undefined, focus = true, scroll = 
   info.node.classList.add("selected");
   info.node.setAttribute("aria-current", "true");
   if (target !== state.active || !sameSentence) {
+    clearSpan();
     state.active = target;
     if (typeof target === "number") loadActive();
   }
@@ -546,6 +618,7 @@ function startDraft({ start = null, end = null, claimType = defaultClaimType?.id
   if (state.index === null || state.busy) return;
   const info = sentenceInfo(state.index);
   if (state.active !== "new" && !confirmDiscard()) return;
+  clearSpan();
   state.draft = { sentence: info.id, sentence_index: info.index, start, end };
   state.active = "new";
   state.notice = null;
@@ -654,7 +727,7 @@ async function send(values, version) {
     keepAsDraft(state.base, "Deleted by someone else meanwhile — your edits are kept as a new, unsaved annotation.");
     setStatus("error", "Not saved: the annotation was deleted. Save again to add yours as a new one.");
   } else {
-    setStatus("error", `Save failed: ${describeErrors(result.payload)}`);
+    setStatus("error", failure("Save failed", result));
   }
 }
 
@@ -665,6 +738,10 @@ function describe(field, values) {
   if (field === "claim_type") return (claimTypes.get(values.claim_type) || { name: "—" }).name;
   if (field === "verification_status") return (statuses.get(values.verification_status) || { label: "—" }).label;
   if (field === "rationale") return values.rationale || "—";
+  if (field === "span") {
+    const info = sentenceInfo(state.index);
+    return !info || values.start === undefined || isWhole(info, values) ? "Whole sentence" : `“${quoteOf(info, values)}”`;
+  }
   return values.sources.length
     ? values.sources.map((s) => `${s.stance}: ${s.url}${s.title ? ` (${s.title})` : ""}`).join("\n")
     : "—";
@@ -677,6 +754,7 @@ function showConflict(mine, current) {
     : "It was deleted meanwhile.";
   const theirs = current ? valuesOf(current) : null;
   const rows = [
+    ["span", "Span"],
     ["claim_type", "Claim type"],
     ["verification_status", "Verification status"],
     ["rationale", "Rationale"],
@@ -747,7 +825,7 @@ async function remove() {
   } else if (result.status === 412) {
     showConflict(readForm(), result.payload && result.payload.current);
   } else {
-    setStatus("error", `Delete failed: ${describeErrors(result.payload)}`);
+    setStatus("error", failure("Delete failed", result));
   }
 }
 
@@ -774,7 +852,7 @@ async function review(decision) {
   } else if (result.status === 412) {
     showConflict(readForm(), result.payload && result.payload.current);
   } else {
-    setStatus("error", `Review failed: ${describeErrors(result.payload)}`);
+    setStatus("error", failure("Review failed", result));
   }
 }
 
@@ -853,6 +931,58 @@ function spanFromSelection() {
   return { index: info.index, start: info.start + from, end: info.start + to, whole: from === 0 && to === chars.length };
 }
 
+// The annotation open in the panel (or the draft) takes the words selected in its sentence.
+function useSelectedText() {
+  if (ui.editor.hidden || ui.btnSpanUse.disabled || state.busy || state.conflict) return;
+  const index = state.active === "new" ? state.draft.sentence_index : state.span?.index;
+  if (index === undefined) return;
+  const span = spanFromSelection();
+  if (!span) {
+    setStatus("error", `Select words in sentence ${index + 1} first, then use them as the span.`);
+    return;
+  }
+  if (span.error) {
+    setStatus("error", span.error);
+    return;
+  }
+  if (span.index !== index) {
+    setStatus(
+      "error",
+      `Not used: the selection is in sentence ${span.index + 1}; a span must lie inside this annotation's sentence (${index + 1}).`,
+    );
+    return;
+  }
+  window.getSelection().removeAllRanges();
+  setSpan(span.whole ? null : span);
+}
+
+// Set the form's span: null is the whole sentence. For a saved annotation it is an unsaved change.
+function setSpan(span) {
+  if (ui.editor.hidden || ui.btnSpanWhole.disabled || state.busy || state.conflict) return;
+  if (state.active === "new") {
+    Object.assign(state.draft, span ? { start: span.start, end: span.end } : { start: null, end: null });
+    renderSentence(state.draft.sentence_index);
+  } else if (state.span && state.span.id === state.active) {
+    const info = sentenceInfo(state.span.index);
+    const [start, end] = span ? [span.start, span.end] : [info.start, info.end];
+    const before = pendingSpan();
+    state.span = { ...state.span, start, end };
+    if (before || pendingSpan()) renderSentence(state.span.index);
+  } else return;
+  renderPanel();
+  refreshDirty();
+  if (!isDirty()) setStatus("", span ? "That is already the span." : "Already the whole sentence.");
+}
+
+// a (or the button) starts a new annotation; words selected in the sentence become its span.
+function newAnnotation() {
+  const span = spanFromSelection();
+  if (span && !span.error && span.index === state.index && !span.whole) {
+    window.getSelection().removeAllRanges();
+    startDraft({ start: span.start, end: span.end });
+  } else startDraft();
+}
+
 function onMouseUp(event) {
   if (event.button !== 0) return;
   const span = spanFromSelection();
@@ -861,6 +991,16 @@ function onMouseUp(event) {
     return;
   }
   if (span) {
+    const ann = typeof state.active === "number" ? annotations.get(state.active) : null;
+    if (ann && canEdit(ann) && !ui.editor.hidden && ann.sentence_index === span.index) {
+      // Keep the selection: it may become this annotation's span, or a new annotation.
+      const info = sentenceInfo(span.index);
+      setStatus(
+        "",
+        `Selected “${truncate(quoteOf(info, span), 40)}” — Shift+S uses it as this annotation's span; a starts a new annotation on it.`,
+      );
+      return;
+    }
     if (state.index !== span.index && !selectSentence(span.index, { scroll: false })) return;
     window.getSelection().removeAllRanges();
     startDraft(span.whole ? {} : { start: span.start, end: span.end });
@@ -934,7 +1074,7 @@ function onKeyDown(event) {
     n: () => step(1, unannotated),
     p: () => step(-1, unannotated),
     "?": toggleHelp,
-    a: () => startDraft(),
+    a: newAnnotation,
     A: () => review("approve"),
     R: () => review("request_changes"),
     "[": () => cycleAnnotation(-1),
@@ -942,6 +1082,8 @@ function onKeyDown(event) {
     v: () => !ui.editor.hidden && ui.status.focus(),
     r: () => !ui.editor.hidden && ui.rationale.focus(),
     s: () => !ui.editor.hidden && addSource(),
+    S: useSelectedText,
+    W: () => setSpan(null),
   };
   // Arrow keys keep their native meaning inside radio groups, selects and the panel.
   if ((key === "ArrowDown" || key === "ArrowUp") && !(doc.contains(target) || target === document.body)) return;
@@ -994,7 +1136,12 @@ const samePath = (url) => {
 
 async function getJson(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status}`);
+    error.status = response.status;
+    error.payload = await response.json().catch(() => null);
+    throw error;
+  }
   return response.json();
 }
 
@@ -1054,13 +1201,15 @@ function restoreFocus(key) {
 // The form's annotation was deleted while it had unsaved edits: keep them as a new draft.
 function keepAsDraft(ann, message) {
   const info = sentenceInfo(ann.sentence_index);
-  const whole = !info || (ann.start === info.start && ann.end === info.end);
+  const span = state.span && state.span.id === ann.id ? state.span : ann; // an unsaved new span too
+  const whole = !info || isWhole(info, span);
+  state.span = null;
   unindexAnnotation(ann.id);
   state.draft = {
     sentence: ann.sentence,
     sentence_index: ann.sentence_index,
-    start: whole ? null : ann.start,
-    end: whole ? null : ann.end,
+    start: whole ? null : span.start,
+    end: whole ? null : span.end,
   };
   state.active = "new";
   state.base = null;
@@ -1178,21 +1327,22 @@ function applyRemote({ changed, deleted }) {
 function scheduleLive() {
   clearTimeout(live.timer);
   live.timer = null;
-  if (!live.interval || document.hidden) return;
+  if (!live.interval || document.hidden || state.signedOut) return;
   const delay = Math.min(live.interval * 2 ** Math.min(live.failures, 10), Math.max(LIVE_MAX_DELAY_MS, live.interval));
   live.timer = setTimeout(pollLive, delay);
 }
 
 async function pollLive() {
   live.timer = null;
-  if (live.running || document.hidden) return;
+  if (live.running || document.hidden || state.signedOut) return;
   live.running = true;
   let remote = null;
   try {
     remote = await fetchRemote();
     live.failures = 0;
-  } catch {
-    live.failures += 1; // quietly: the indicator shows, local edits stay where they are
+  } catch (error) {
+    if (isSignedOutAnswer(error)) setSignedOut(true);
+    else live.failures += 1; // quietly: the indicator shows, local edits stay where they are
   }
   try {
     setOffline(live.failures > 0);
@@ -1240,7 +1390,11 @@ function wire() {
     const button = event.target.closest("button[data-annotation]");
     if (button) selectSentence(state.index, { annotation: Number(button.dataset.annotation), focus: false, scroll: false });
   });
-  ui.btnNew.addEventListener("click", () => startDraft());
+  ui.btnNew.addEventListener("click", newAnnotation);
+  ui.btnSpanUse.addEventListener("click", useSelectedText);
+  ui.btnSpanWhole.addEventListener("click", () => setSpan(null));
+  // Pressing these buttons must not clear the selection they are about.
+  for (const button of [ui.btnNew, ui.btnSpanUse]) button.addEventListener("mousedown", (event) => event.preventDefault());
   ui.btnAddSource.addEventListener("click", addSource);
   ui.btnCancel.addEventListener("click", cancelEdits);
   ui.btnDelete.addEventListener("click", remove);
