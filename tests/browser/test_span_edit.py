@@ -72,7 +72,7 @@ def test_a_saved_annotations_span_changes_with_a_mouse_selection_and_resets_to_t
     expect(page.locator("#editor-span")).to_have_text(f"Span: {BUDGET}")
     expect(page.locator(f'#s-0 mark[data-annotation="{annotation.pk}"]')).to_have_text(BUDGET)
 
-    page.keyboard.press("W")  # whole sentence
+    page.get_by_role("button", name="Whole sentence").click()
     expect(page.locator("#editor-span")).to_contain_text("New span, unsaved: Whole sentence")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#save-status")).to_contain_text("Saved")
@@ -138,3 +138,33 @@ def test_an_expired_session_keeps_the_edit_and_the_retry_saves_after_signing_in_
     expect(notice).to_be_hidden()
     annotation.refresh_from_db()
     assert annotation.rationale == "Written while the session ended"
+
+
+def test_live_refresh_notices_the_ended_session_and_resumes_after_a_successful_save(
+    new_page, settings, annotator, reviewer, annotation
+):
+    settings.FACTCHECK_LIVE_REFRESH_SECONDS = 0.5
+    page = new_page()
+    log_in(page, annotator)
+    open_workspace(page, annotation.document, f"#a-{annotation.pk}")
+    page.get_by_label("Rationale").fill("Kept through the sign-out")
+    page.context.clear_cookies()
+
+    expect(page.locator("#signed-out")).to_be_visible(timeout=15_000)  # seen by a poll
+    expect(page.locator("#live-offline")).to_be_hidden()
+    expect(page.get_by_label("Rationale")).to_have_value("Kept through the sign-out")
+
+    other = page.context.new_page()
+    log_in(other, annotator)
+    other.close()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#save-status")).to_contain_text("Saved")
+    expect(page.locator("#signed-out")).to_be_hidden()
+
+    rita = new_page()
+    log_in(rita, reviewer)
+    open_workspace(rita, annotation.document, "#s-1")
+    rita.keyboard.press("1")
+    rita.keyboard.press("Enter")
+    expect(rita.locator("#save-status")).to_contain_text("Saved")
+    expect(page.locator("#s-1 .badge.other")).to_have_text("1 ? rita", timeout=15_000)
