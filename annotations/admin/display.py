@@ -26,24 +26,25 @@ REVIEW_SYMBOLS = {
 }
 
 
-def verification_badge(status: str):
-    label = VerificationStatus(status).label
+def _badge(kind: str, value: str, symbol: str, label: str):
+    """A symbol plus a word, so the state never rests on colour alone."""
     return format_html(
-        '<span class="fc-badge fc-status-{}"><span aria-hidden="true">{}</span> {}</span>',
-        status,
-        VERIFICATION_SYMBOLS.get(status, ""),
+        '<span class="fc-badge fc-{}-{}"><span aria-hidden="true">{}</span> {}</span>',
+        kind,
+        value,
+        symbol,
         label,
+    )
+
+
+def verification_badge(status: str):
+    return _badge(
+        "status", status, VERIFICATION_SYMBOLS.get(status, ""), VerificationStatus(status).label
     )
 
 
 def review_badge(state: str):
-    label = ReviewState(state).label
-    return format_html(
-        '<span class="fc-badge fc-review-{}"><span aria-hidden="true">{}</span> {}</span>',
-        state,
-        REVIEW_SYMBOLS.get(state, ""),
-        label,
-    )
+    return _badge("review", state, REVIEW_SYMBOLS.get(state, ""), ReviewState(state).label)
 
 
 def claim_type_chip(claim_type):
