@@ -138,10 +138,8 @@ def test_span_f1_exact_and_overlap():
     assert span_f1(a, set()) == (0.0, 0.0)
 
 
-def row(pk, *, annotator="anna", sentence=1, start=0, end=10, claim_type="statistic", **extra):
-    fields = {"document": 1, "verification_status": "unverified", **extra}
-    return AnnotationRow(pk, annotator, fields["document"], sentence, start, end, claim_type,
-                         fields["verification_status"])  # fmt: skip
+def row(pk, *, sentence=1, start=0, end=10, claim_type="statistic"):
+    return AnnotationRow(pk, "anna", 1, sentence, start, end, claim_type, "unverified")
 
 
 def test_main_annotation_is_the_longest_then_the_earliest():
