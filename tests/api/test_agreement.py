@@ -87,7 +87,9 @@ def test_the_figures_of_a_document(client_for, owner, annotated):
     assert body["claim_type"]["by_claim_type"] == {"causal": 0.0, "quote": 0.0, "statistic": 1.0}
     assert body["claim_type"]["no_claim"] == 1.0
     assert body["verification_status"]["units"] == 2
-    assert body["verification_status"]["alpha"] is not None
+    # Verdicts true/true and false/mostly false: ordinal distances 1 (false to mostly
+    # false), 6.25 and 2.25 (to true); observed 2 * 1 / 4, expected 36 / 12.
+    assert body["verification_status"]["alpha"] == round(1 - 0.5 / 3, 3)
     assert body["spans"]["measure"] == "pairwise_f1"
     assert body["spans"]["exact_f1"] == 1.0
 
