@@ -125,17 +125,19 @@ def test_specific_agreement_is_nan_for_an_unused_category():
 
 
 def test_span_f1_exact_and_overlap():
-    a = {(1, 0, 10), (1, 20, 30), (2, 0, 5)}
-    b = {(1, 0, 10), (1, 25, 40), (3, 0, 5)}
+    # Per sentence id: (start, end) spans.
+    a = {1: {(0, 10), (20, 30)}, 2: {(0, 5)}}
+    b = {1: {(0, 10), (25, 40)}, 3: {(0, 5)}}
 
     exact, overlap = span_f1(a, b)
 
     assert exact == pytest.approx(2 * 1 / 6)
     # a: 2 of 3 spans overlap one of b's; b: 2 of 3. Same start and end in another
-    # sentence is no match.
+    # sentence is no match; touching spans (10 and 10) do not overlap.
     assert overlap == pytest.approx(2 / 3)
-    assert span_f1(set(), set()) == (None, None)
-    assert span_f1(a, set()) == (0.0, 0.0)
+    assert span_f1({1: {(0, 10)}}, {1: {(10, 20)}}) == (0.0, 0.0)
+    assert span_f1({}, {}) == (None, None)
+    assert span_f1(a, {}) == (0.0, 0.0)
 
 
 def row(pk, *, sentence=1, start=0, end=10, claim_type="statistic"):
@@ -338,3 +340,16 @@ def test_other_projects_annotations_never_count(
 
     assert figures["annotators"] == ["alex", "anna"]
     assert figures["documents"] == 1
+
+
+@pytest.mark.parametrize("documents", [1, 4])
+def test_rows_are_read_in_two_queries(owner, project, alex, documents, django_assert_num_queries):
+    for n in range(documents):
+        document = make_document(project, text=f"Claim {n} one. Claim {n} two.")
+        annotate(document, alex, 0, "statistic")
+        annotate(document, owner, 1, "event")
+
+    with django_assert_num_queries(2):
+        figures = agreement_for(owner, project)
+
+    assert figures["units"] == 2 * documents

@@ -2,20 +2,20 @@
 
 Krippendorff's alpha comes from the ``krippendorff`` package. Cohen's kappa, specific
 agreement and span F1 are a few lines of arithmetic on counts, written out here because
-the libraries that have them (scikit-learn, statsmodels) would bring scipy and pandas
-along for one formula each; ``tests/test_agreement.py`` checks them against published
-worked examples.
+the libraries that have them (scikit-learn, statsmodels) would bring scipy and more along
+for one formula each; ``tests/test_agreement.py`` checks kappa against published worked
+examples and the others on cases computed by hand.
 
 Arrays of reliability data are coders x units, holding a value code per cell and ``nan``
 where the coder gave no value for the unit.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import krippendorff
 import numpy as np
 
-Span = tuple[int, int, int]  # (sentence id, start, end)
+Span = tuple[int, int]  # (start, end)
 
 
 def krippendorff_alpha(data: np.ndarray, level: str) -> float | None:
@@ -74,37 +74,37 @@ def specific_agreement(counts: np.ndarray) -> np.ndarray:
         return np.where(possible > 0, agreeing / np.maximum(possible, 1), np.nan)
 
 
-def span_f1(a: Iterable[Span], b: Iterable[Span]) -> tuple[float | None, float | None]:
-    """(exact, overlap) F1 of two coders' spans, treating either one as the reference.
+def span_f1(
+    a: Mapping[int, Collection[Span]], b: Mapping[int, Collection[Span]]
+) -> tuple[float | None, float | None]:
+    """(exact, overlap) F1 of two coders' spans, given per sentence id as (start, end).
 
     Exact: a span matches only a span with the same start and end; F1 is then
     ``2 * matches / (n_a + n_b)``. Overlap: a span matches any span of the other coder in
     the same sentence that shares at least one character; recall is the share of a's spans
-    matched, precision the share of b's, F1 their harmonic mean. Both are symmetric in a
-    and b; None when neither coder has a span.
+    matched, precision the share of b's, F1 their harmonic mean. Either coder may be the
+    reference: both are symmetric in a and b. None when neither coder has a span.
     """
-    a, b = set(a), set(b)
-    if not a and not b:
+    n_a = sum(len(spans) for spans in a.values())
+    n_b = sum(len(spans) for spans in b.values())
+    if not n_a + n_b:
         return None, None
-    exact = 2 * len(a & b) / (len(a) + len(b))
-    by_sentence: dict[int, list[Span]] = {}
-    for span in b:
-        by_sentence.setdefault(span[0], []).append(span)
-    matched_a = 0
-    hit_b: set[Span] = set()
-    for span in a:
-        partners = [other for other in by_sentence.get(span[0], ()) if overlaps(span, other)]
-        matched_a += bool(partners)
-        hit_b.update(partners)
-    matched_b = len(hit_b)
-    recall = matched_a / len(a) if a else 0.0
-    precision = matched_b / len(b) if b else 0.0
+    exact = matched_a = matched_b = 0
+    for sentence, spans_a in a.items():
+        spans_b = b.get(sentence)
+        if not spans_b:
+            continue
+        exact += len(set(spans_a) & set(spans_b))
+        matched_a += sum(any(overlaps(x, y) for y in spans_b) for x in spans_a)
+        matched_b += sum(any(overlaps(y, x) for x in spans_a) for y in spans_b)
+    recall = matched_a / n_a if n_a else 0.0
+    precision = matched_b / n_b if n_b else 0.0
     overlap = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return exact, overlap
+    return 2 * exact / (n_a + n_b), overlap
 
 
 def overlaps(a: Span, b: Span) -> bool:
-    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def mean(values: Sequence[float | None]) -> float | None:

@@ -140,9 +140,12 @@ def compute_agreement(
     slug_code = {slug: code for code, slug in enumerate(slugs, start=1)}
     claim = np.full((len(annotators), len(units)), np.nan)
     verdict = np.full_like(claim, np.nan)
-    for u, (document, _) in enumerate(units):
+    first = 0
+    for document in compared:  # its units are consecutive
+        last = first + len(document.sentences)
         for name in document.annotators:
-            claim[coder_index[name], u] = 0
+            claim[coder_index[name], first:last] = 0
+        first = last
     for (name, sentence), row in chosen.items():
         cell = coder_index[name], unit_index[sentence]
         claim[cell] = slug_code[row.claim_type]
@@ -204,13 +207,14 @@ def _claim_type_figures(claim: np.ndarray, slugs: list[str], pairs, coder_index)
 
 
 def _span_figures(rows: list[AnnotationRow], pairs) -> dict:
-    spans = defaultdict(set)
+    # annotator -> document -> sentence -> spans
+    spans = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for row in rows:
-        spans[row.annotator, row.document].add((row.sentence, row.start, row.end))
+        spans[row.annotator][row.document][row.sentence].add((row.start, row.end))
     pairwise, exact_values, overlap_values = [], [], []
     for a, b, documents in pairs:
-        spans_a = set().union(*(spans[a, document] for document in documents))
-        spans_b = set().union(*(spans[b, document] for document in documents))
+        spans_a = _by_sentence(spans[a], documents)
+        spans_b = _by_sentence(spans[b], documents)
         exact, overlap = coefficients.span_f1(spans_a, spans_b)
         exact_values.append(exact)
         overlap_values.append(overlap)
@@ -218,8 +222,8 @@ def _span_figures(rows: list[AnnotationRow], pairs) -> dict:
             {
                 "a": a,
                 "b": b,
-                "a_spans": len(spans_a),
-                "b_spans": len(spans_b),
+                "a_spans": sum(map(len, spans_a.values())),
+                "b_spans": sum(map(len, spans_b.values())),
                 "exact_f1": _round(exact),
                 "overlap_f1": _round(overlap),
             }
@@ -230,6 +234,14 @@ def _span_figures(rows: list[AnnotationRow], pairs) -> dict:
         "overlap_f1": _round(coefficients.mean(overlap_values)),
         "pairwise": pairwise,
     }
+
+
+def _by_sentence(spans_by_document: dict, documents: set[int]) -> dict[int, set]:
+    """One annotator's spans per sentence, in ``documents`` only (sentence ids are unique)."""
+    merged = {}
+    for document in documents:
+        merged.update(spans_by_document.get(document, {}))
+    return merged
 
 
 def _round(value: float | None, digits: int = COEFFICIENT_DIGITS) -> float | None:
