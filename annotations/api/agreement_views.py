@@ -27,6 +27,29 @@ class AgreementParamsSerializer(serializers.Serializer):
         help_text="A document of the project; without it, the whole project.",
     )
 
+    def resolve(self, user) -> tuple[Project, Document | None]:
+        """The project (404 outside the caller's, 403 below reviewer) and the document.
+
+        A document not in the project answers 400 whether or not it exists elsewhere.
+        """
+        project_id = self.validated_data["project"]
+        document_id = self.validated_data.get("document")
+        project = Project.objects.for_user(user).filter(pk=project_id).first()
+        if project is None:
+            raise exceptions.NotFound(messages.EXPORT_NO_SUCH_PROJECT.format(key=project_id))
+        if not permissions.can_see_agreement(user, project):
+            raise exceptions.PermissionDenied(messages.CANNOT_SEE_AGREEMENT)
+        if document_id is None:
+            return project, None
+        documents = Document.objects.filter(project=project, pk=document_id)
+        document = documents.only("pk").first()  # not its text: it may be megabytes
+        if document is None:
+            message = messages.DOCUMENT_NOT_IN_PROJECT.format(
+                document=document_id, project=project_id
+            )
+            raise exceptions.ValidationError({"document": [message]})
+        return project, document
+
 
 def coefficient(help_text: str):
     return serializers.FloatField(allow_null=True, help_text=help_text + " Null if undefined.")
@@ -110,21 +133,5 @@ class AgreementView(ApiView):
         check_query_params(request, set(AgreementParamsSerializer().fields))
         params = AgreementParamsSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        project_id = params.validated_data["project"]
-        document_id = params.validated_data.get("document")
-        project = Project.objects.for_user(request.user).filter(pk=project_id).first()
-        if project is None:
-            raise exceptions.NotFound(messages.EXPORT_NO_SUCH_PROJECT.format(key=project_id))
-        if not permissions.can_see_agreement(request.user, project):
-            raise exceptions.PermissionDenied(messages.CANNOT_SEE_AGREEMENT)
-        document = None
-        if document_id is not None:
-            documents = Document.objects.filter(project=project, pk=document_id)
-            document = documents.only("pk").first()  # not its text: it may be megabytes
-            if document is None:
-                message = messages.DOCUMENT_NOT_IN_PROJECT.format(
-                    document=document_id, project=project_id
-                )
-                raise exceptions.ValidationError({"document": [message]})
-        figures = agreement_for(request.user, project, document)
-        return Response(AgreementSerializer(figures).data)
+        project, document = params.resolve(request.user)
+        return Response(AgreementSerializer(agreement_for(request.user, project, document)).data)
