@@ -61,3 +61,7 @@ EXPORT_BAD_CHOICE = "Unknown value {value!r}; use one or more of {allowed}, sepa
 EXPORT_NO_SUCH_PROJECT = "No project {key!r} among your projects."
 EXPORT_NO_SUCH_DOCUMENT = "No document {key} in your projects."
 DATABASE_BUSY = "The database is busy with another change; retry in a moment."
+
+# Agreement (annotations/api/agreement_views.py).
+CANNOT_SEE_AGREEMENT = "Only reviewers and owners of the project may see agreement figures."
+DOCUMENT_NOT_IN_PROJECT = "Document {document} is not in project {project}."

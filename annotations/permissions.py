@@ -40,3 +40,8 @@ def can_review(user, project, role=None) -> bool:
 
 def can_manage_project(user, project, role=None) -> bool:
     return (role or role_in(user, project)) == Role.OWNER
+
+
+def can_see_agreement(user, project, role=None) -> bool:
+    """Reviewers and owners: annotators who saw how far they agree would stop being blind."""
+    return can_review(user, project, role)

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 
 from annotations.api import annotation_views, views
+from annotations.api.agreement_views import AgreementView
 from annotations.api.deleted import DeletedAnnotationsView
 from annotations.api.docs import ApiDocsView, SchemaView
 from annotations.api.export import ExportAnnotationsView
@@ -51,6 +52,7 @@ urlpatterns = [
         annotation_views.AnnotationReviewView.as_view(),
         name="api-annotation-review",
     ),
+    path("v1/agreement/", AgreementView.as_view(), name="api-agreement"),
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(), name="api-docs"),
