@@ -6,8 +6,8 @@ object with ``email`` in the export, a bare user id in some versions). Text span
 regions of type ``labels`` with ``value.start``, ``value.end``, ``value.labels`` and
 ``value.text``.
 
-Label Studio's browser counted UTF-16 code units until about 1.5, and counts code points
-since; the export does not say which. Each region carries its text, so a span is taken in
+Label Studio's browser counted UTF-16 code units in versions from before 2022 and counts code
+points since; the export does not say which. Each region carries its text, so a span is taken in
 code points when that gives its text, else in UTF-16 code units when that does, and is
 reported otherwise.
 """

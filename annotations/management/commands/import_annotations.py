@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from annotations import messages, migration, migration_formats, services
 from annotations.exporters.native_json import FORMAT_VERSION
+from annotations.management.commands.import_documents import get_project
 from annotations.migration_formats.offsets import UNITS, UTF16
 from annotations.models import Annotation, ClaimType, Document, Project, Source
 
@@ -359,7 +360,9 @@ class Command(BaseCommand):
         operator = self.operator(options["annotator"])
         try:
             with transaction.atomic():
-                project = self.project(options["project"], options["create_project"], operator)
+                project = get_project(
+                    options["project"], create=options["create_project"], owner=operator
+                )
                 run = migration.Migration(
                     project=project,
                     operator=operator or migration.default_operator(project),
@@ -389,20 +392,3 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(messages.MIGRATION_UNKNOWN_USER.format(username=username))
         return user
-
-    def project(self, slug, create, operator) -> Project:
-        project = Project.objects.filter(slug=slug).first()
-        if project is not None:
-            return project
-        if not create:
-            raise CommandError(
-                f"No project with slug {slug!r}; pass --create-project to create it."
-            )
-        try:
-            return services.create_project(
-                name=slug.replace("-", " ").title(), slug=slug, owner=operator
-            )
-        except ValidationError as exc:
-            raise CommandError(
-                f"Cannot create project {slug!r}: {'; '.join(exc.messages)}"
-            ) from exc
