@@ -75,6 +75,7 @@ MIGRATION_SKIP_REASONS = {
     "whitespace_only": "the span holds only whitespace",
     "crosses_sentences": "crosses a sentence boundary",
     "already_present": "the same span by the same annotator is already there",
+    "extra_label": "a further label on the same span (the first one is imported)",
     "invalid_annotation": "refused by the annotation rules",
 }
 MIGRATION_NOT_ZIP_OF_JSONL = (

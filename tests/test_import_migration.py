@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotations import messages
 from annotations.models import Annotation, ClaimType, Document, Membership, Project, Role
@@ -334,3 +336,21 @@ def test_an_unknown_annotator_option_is_refused(project):
     )
     assert error == messages.MIGRATION_UNKNOWN_USER.format(username="zed")
     assert not Document.objects.filter(project=project).exists()
+
+
+def test_queries_grow_by_a_constant_per_span(project, owner, tmp_path):
+    """Sentences, claim types and users are looked up once per import, not once per span."""
+    text = " ".join(f"Sentence number {n} is here." for n in range(12))
+    costs = []
+    for count in (2, 6, 10):
+        spans = []
+        for n in range(count):
+            start = text.index(f"number {n} ")
+            spans.append([start, start + len(f"number {n}"), "Statistic"])
+        path = tmp_path / f"{count}.jsonl"
+        path.write_text(json.dumps({"text": f"{text} ({count})", "label": spans}) + "\n")
+        with CaptureQueriesContext(connection) as queries:
+            run(path, "--from", "doccano", "--project", project.slug)
+        costs.append(len(queries))
+    assert Annotation.objects.filter(project=project).count() == 18
+    assert costs[2] - costs[1] == costs[1] - costs[0]

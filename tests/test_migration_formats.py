@@ -226,3 +226,29 @@ def test_label_studio_file_that_is_not_an_export_is_refused(content, error):
     with pytest.raises(FormatError) as raised:
         label_studio.read("e.json", content)
     assert str(raised.value).startswith(error)
+
+
+def test_label_studio_region_with_several_labels_keeps_the_first_and_reports_the_rest():
+    task = {
+        "data": {"text": "Ben spoke."},
+        "annotations": [
+            {
+                "result": [
+                    {
+                        "type": "labels",
+                        "value": {
+                            "start": 0,
+                            "end": 3,
+                            "text": "Ben",
+                            "labels": ["Person", "Quote"],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    record = label_studio.read("e.json", json.dumps([task]).encode())[0]
+    assert [(s.start, s.end, s.label) for s in record.spans] == [(0, 3, "Person")]
+    assert [(s.reason, s.detail) for s in record.skipped] == [
+        ("extra_label", "annotation 1: [0, 3, ['Person', 'Quote']]: label 'Quote'")
+    ]

@@ -104,11 +104,13 @@ def _add_region(record: SourceRecord, locator, label: str, region, annotator) ->
         reason = "bad_span" if quoted is None else "text_mismatch"
         record.skipped.append(Skip(reason, f"{where}, text {quoted!r}" if quoted else where))
         return
-    for name in labels:  # one claim per label: Factcheck annotations have one claim type
-        if name.strip():
-            record.spans.append(
-                SourceSpan(*located, label=name.strip(), annotator=annotator, where=where)
-            )
+    names = [name.strip() for name in labels if name.strip()]
+    if not names:
+        record.skipped.append(Skip("bad_span", f"{where}: no labels"))
+        return
+    record.spans.append(SourceSpan(*located, label=names[0], annotator=annotator, where=where))
+    for name in names[1:]:  # an annotation has one claim type; a span one annotation per user
+        record.skipped.append(Skip("extra_label", f"{where}: label {name!r}"))
 
 
 class _Locator:
