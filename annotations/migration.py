@@ -38,6 +38,7 @@ class MigrationError(Exception):
 class Summary:
     documents_imported: int = 0
     documents_matched: int = 0
+    documents_repeated: int = 0
     annotations_imported: int = 0
     records_skipped: Counter = field(default_factory=Counter)
     items_skipped: Counter = field(default_factory=Counter)
@@ -48,7 +49,8 @@ class Summary:
     def lines(self, fallback: str | None) -> list[str]:
         lines = [
             f"Documents: {self.documents_imported} imported, {self.documents_matched} already "
-            f"in the project (same text; annotations added to them).",
+            f"in the project, {self.documents_repeated} repeated in the file (same text: "
+            "not imported again, annotations added to the one document).",
             f"Annotations: {self.annotations_imported} imported.",
             f"Claim types created: {_listing(self.claim_types_created)}.",
         ]
@@ -90,7 +92,7 @@ class Migration:
         self.claim_types = {ct.slug: ct for ct in project.claim_types.all()}
         self.member_ids = set(project.memberships.values_list("user_id", flat=True))
         self.users: dict[str, object] = {}
-        self.created_documents: set[int] = set()
+        self.first_seen: dict[int, str] = {}  # document id → the record that brought it
         self.sentences: dict[int, tuple[list[int], list]] = {}
 
     # --- records and documents -------------------------------------------------------------
@@ -131,18 +133,20 @@ class Migration:
         except ValidationError as error:
             self.skip_record(record, Skip("not_imported", " ".join(error.messages)))
             return None
-        self.created_documents.add(document.pk)
+        self.first_seen[document.pk] = record.where
         self.summary.documents_imported += 1
         return document
 
     def matched(self, record: SourceRecord, document: Document) -> Document:
-        if document.pk not in self.created_documents:
+        first = self.first_seen.get(document.pk)
+        if first is None:
             self.summary.documents_matched += 1
-            self.report(
-                f"{record.where}: same text as document {document.pk} ({document.title!r}); "
-                "not imported again, its annotations are added to it"
-            )
-            self.created_documents.add(document.pk)  # report each existing document once
+            self.first_seen[document.pk] = record.where
+            seen = f"document {document.pk} ({document.title!r}), already in the project"
+        else:
+            self.summary.documents_repeated += 1
+            seen = f"{first} (document {document.pk})"
+        self.report(f"{record.where}: same text as {seen}; its annotations are added to it")
         return document
 
     # --- spans -----------------------------------------------------------------------------

@@ -75,7 +75,8 @@ def test_doccano_spans_keep_the_text_doccano_showed_after_accents_and_an_emoji(p
 def test_doccano_summary_counts_documents_annotations_and_skips_by_reason(project, owner):
     output = run(DATA / "doccano.jsonl", "--from", "doccano", "--project", project.slug)
     assert output.splitlines()[-6:] == [
-        "Documents: 3 imported, 0 already in the project (same text; annotations added to them).",
+        "Documents: 3 imported, 0 already in the project, 0 repeated in the file "
+        "(same text: not imported again, annotations added to the one document).",
         "Annotations: 4 imported.",
         "Claim types created: 1 (person).",
         "Records skipped: 2 (not a valid record: 1; no text: 1).",
@@ -177,7 +178,12 @@ def test_doccano_zip_attributes_each_file_to_its_user_and_shares_the_documents(
     ]
     assert Membership.objects.get(project=project, user=admin).role == Role.ANNOTATOR
     assert "Members added as annotators: 1 (admin)." in output
-    assert "Documents: 2 imported, 0 already in the project" in output
+    assert "Documents: 2 imported, 0 already in the project, 2 repeated in the file" in output
+    story = Document.objects.get(project=project, text__startswith="Élodie")
+    assert (
+        f"anna.jsonl line 1 (id 1): same text as admin.jsonl line 1 (id 1) (document {story.pk}); "
+        "its annotations are added to it"
+    ) in output
 
 
 def test_users_the_zip_names_but_factcheck_lacks_fall_back_to_the_annotator_option(
@@ -197,7 +203,7 @@ def test_importing_the_same_export_twice_adds_nothing(project, owner, annotator,
 
     assert Document.objects.filter(project=project).count() == 2
     assert Annotation.objects.filter(project=project).count() == 3
-    assert "Documents: 0 imported, 2 already in the project" in again
+    assert "Documents: 0 imported, 2 already in the project, 2 repeated in the file" in again
     assert "Annotations: 0 imported." in again
     assert "the same span by the same annotator is already there: 3" in again
     assert "admin.jsonl line 1 (id 1): same text as document" in again
@@ -207,7 +213,10 @@ def test_a_document_already_in_the_project_gets_the_annotations_not_a_copy(proje
     existing = make_document(project, text="Prices rose. Wages fell.", title="Prices")
     output = run(DATA / "doccano.jsonl", "--from", "doccano", "--project", project.slug)
     assert Document.objects.filter(project=project, text=existing.text).count() == 1
-    assert f"same text as document {existing.pk} ('Prices')" in output
+    assert (
+        f"doccano.jsonl line 2 (id 2): same text as document {existing.pk} ('Prices'), "
+        "already in the project; its annotations are added to it"
+    ) in output
     assert "Documents: 2 imported, 1 already in the project" in output
 
 

@@ -258,9 +258,13 @@ class Importer:
             self.summary.sources_created += len(rows)
 
 
-# Options of --from imports; the last two belong to one tool each.
-TOOL_OPTIONS = ("project", "create_project", "annotator", "dry_run", "offsets", "text_key")
-ONE_TOOL = ("offsets", "text_key")
+# The options each kind of import takes (None: restoring a native export takes none).
+MIGRATION_OPTIONS = ("project", "create_project", "annotator", "dry_run")
+OPTIONS_OF = {
+    None: (),
+    "doccano": (*MIGRATION_OPTIONS, "offsets"),
+    "label-studio": (*MIGRATION_OPTIONS, "text_key"),
+}
 
 
 class DryRun(Exception):
@@ -310,9 +314,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         tool = options["tool"]
-        allowed = {None: (), "doccano": ("offsets",), "label-studio": ("text_key",)}[tool]
-        for option in TOOL_OPTIONS:
-            if options[option] and option not in allowed and (tool is None or option in ONE_TOOL):
+        for option in OPTIONS_OF["label-studio"] + ("offsets",):
+            if options[option] and option not in OPTIONS_OF[tool]:
                 raise CommandError(
                     messages.MIGRATION_OPTION_NOT_FOR.format(
                         option="--" + option.replace("_", "-"), tool=tool or "a json export"
