@@ -159,9 +159,9 @@ class Migration:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        described = f"span {span.where} {Truncator(text[start:end]).chars(60)!r}"
+        described = f"{span.where} {Truncator(text[start:end]).chars(60)!r}"
         if start == end:
-            self.skip_item(record, Skip("whitespace_only", f"span {span.where}"))
+            self.skip_item(record, Skip("whitespace_only", span.where))
             return
         sentence, touched = self.sentence_for(document, start, end)
         if sentence is None:

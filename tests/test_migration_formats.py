@@ -181,7 +181,7 @@ def test_label_studio_utf16_offsets_of_older_versions_are_recognised_by_the_text
 def test_label_studio_region_whose_text_is_not_at_its_offsets_is_a_mismatch(studio_records):
     minister = studio_records[3]
     assert minister.skipped[0].reason == "text_mismatch"
-    assert minister.skipped[0].detail == "annotation 4: [0, 5, ['Place']], text 'Paris'"
+    assert minister.skipped[0].detail == "annotation 4 span [0, 5, ['Place']], text 'Paris'"
 
 
 def test_label_studio_task_without_the_text_key_names_the_keys_it_has(studio_records):
@@ -250,5 +250,5 @@ def test_label_studio_region_with_several_labels_keeps_the_first_and_reports_the
     record = label_studio.read("e.json", json.dumps([task]).encode())[0]
     assert [(s.start, s.end, s.label) for s in record.spans] == [(0, 3, "Person")]
     assert [(s.reason, s.detail) for s in record.skipped] == [
-        ("extra_label", "annotation 1: [0, 3, ['Person', 'Quote']]: label 'Quote'")
+        ("extra_label", "annotation 1 span [0, 3, ['Person', 'Quote']]: label 'Quote'")
     ]

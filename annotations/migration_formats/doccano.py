@@ -136,7 +136,7 @@ def _span(raw, converter: OffsetConverter, annotator: str | None):
         return None, Skip("not_a_span", f"document label {raw!r}")
     else:
         return None, Skip("bad_span", f"{json.dumps(raw, ensure_ascii=False)[:80]}")
-    where = f"[{start}, {end}, {label!r}]"
+    where = f"span [{start}, {end}, {label!r}]"
     if not isinstance(label, str) or not label.strip():
         return None, Skip("bad_span", f"{where}: no label")
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)):

@@ -91,7 +91,7 @@ def _add_region(record: SourceRecord, locator, label: str, region, annotator) ->
         return
     value = region.get("value") if isinstance(region.get("value"), dict) else {}
     start, end, labels = value.get("start"), value.get("end"), value.get("labels")
-    where = f"{label}: [{start}, {end}, {labels!r}]"
+    where = f"{label} span [{start}, {end}, {labels!r}]"
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)):
         record.skipped.append(Skip("bad_span", f"{where}: offsets are not integers"))
         return
