@@ -91,5 +91,7 @@ MIGRATION_NO_ANNOTATOR = (
     "need an annotator, and project {slug!r} has no owner to default to."
 )
 MIGRATION_UNKNOWN_USER = "No user {username!r}."
+MIGRATION_UNKNOWN_CLAIM_TYPE = "--map-label: project {project!r} has no claim type {slug!r}."
+MIGRATION_BAD_LABEL_MAP = "--map-label takes LABEL=SLUG, e.g. --map-label PER=quote; got {value!r}."
 MIGRATION_NEEDS_PROJECT = "--from {tool} needs --project SLUG."
 MIGRATION_OPTION_NOT_FOR = "{option} does not apply to {tool}."

@@ -83,13 +83,20 @@ def _by_reason(counts: Counter) -> str:
 class Migration:
     """One import into ``project``; ``report`` gets one line per thing left out."""
 
-    def __init__(self, *, project: Project, operator, report, source: str):
+    def __init__(self, *, project: Project, operator, report, source: str, label_map=None):
         self.project = project
         self.operator = operator  # who imports: the annotator when the file names no one
         self.report = report
         self.source = source
         self.summary = Summary()
         self.claim_types = {ct.slug: ct for ct in project.claim_types.all()}
+        self.label_map = {}  # label → an existing claim type, chosen by the operator
+        for label, slug in (label_map or {}).items():
+            if slug not in self.claim_types:
+                raise MigrationError(
+                    messages.MIGRATION_UNKNOWN_CLAIM_TYPE.format(slug=slug, project=project.slug)
+                )
+            self.label_map[label] = self.claim_types[slug]
         self.member_ids = set(project.memberships.values_list("user_id", flat=True))
         self.users: dict[str, object] = {}
         self.first_seen: dict[int, str] = {}  # document id → the record that brought it
@@ -235,6 +242,8 @@ class Migration:
         return user
 
     def claim_type(self, label: str) -> ClaimType:
+        if label in self.label_map:
+            return self.label_map[label]
         slug = slugify(label)[:50].strip("-")
         if not slug:  # e.g. a label in a non-Latin script: match by name, else number it
             named = next((ct for ct in self.claim_types.values() if ct.name == label[:100]), None)

@@ -368,3 +368,36 @@ def test_each_span_costs_only_the_annotation_services_own_queries(project, owner
     with CaptureQueriesContext(connection) as service:
         services.create_annotation(user=owner, sentence=sentence, claim_type=statistic)
     assert (costs[1] - costs[0]) == 4 * len(service)
+
+
+def test_map_label_puts_spans_under_a_chosen_existing_claim_type(project, owner):
+    output = run(
+        DATA / "doccano.jsonl",
+        "--from", "doccano", "--project", project.slug,
+        "--map-label", "PERSON=quote", "--map-label", "Event=opinion",
+    )  # fmt: skip
+    assert quotes(project) == [
+        ("The council met.", "opinion", "olivia"),
+        ("The mayor denied it.", "quote", "olivia"),
+        ("Zoë Müller", "quote", "olivia"),
+        ("the tax rose 5%", "statistic", "olivia"),
+    ]
+    assert "Claim types created: 0." in output
+
+
+def test_map_label_onto_a_claim_type_the_project_lacks_is_refused(project, owner):
+    message = run_failing(
+        DATA / "doccano.jsonl", "--from", "doccano", "--project", project.slug,
+        "--map-label", "PERSON=nope",
+    )  # fmt: skip
+    unknown = messages.MIGRATION_UNKNOWN_CLAIM_TYPE.format(project=project.slug, slug="nope")
+    assert message == f"{unknown} Nothing was imported."
+    assert not Document.objects.filter(project=project).exists()
+
+
+def test_map_label_without_a_slug_is_refused(project, owner):
+    message = run_failing(
+        DATA / "doccano.jsonl", "--from", "doccano", "--project", project.slug,
+        "--map-label", "PERSON",
+    )  # fmt: skip
+    assert message == messages.MIGRATION_BAD_LABEL_MAP.format(value="PERSON")

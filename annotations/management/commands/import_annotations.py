@@ -259,7 +259,7 @@ class Importer:
 
 
 # The options each kind of import takes (None: restoring a native export takes none).
-MIGRATION_OPTIONS = ("project", "create_project", "annotator", "dry_run")
+MIGRATION_OPTIONS = ("project", "create_project", "annotator", "map_label", "dry_run")
 OPTIONS_OF = {
     None: (),
     "doccano": (*MIGRATION_OPTIONS, "offsets"),
@@ -296,6 +296,13 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="Who the annotations are by when the file names no known user "
             "(default: the project's first owner).",
+        )
+        parser.add_argument(
+            "--map-label",
+            action="append",
+            default=[],
+            metavar="LABEL=SLUG",
+            help="Give spans labelled LABEL the project's claim type SLUG (repeatable).",
         )
         parser.add_argument(
             "--text-key",
@@ -361,6 +368,7 @@ class Command(BaseCommand):
         except migration_formats.FormatError as exc:
             raise CommandError(f"Cannot import {path}: {exc}") from exc
         operator = self.operator(options["annotator"])
+        label_map = self.label_map(options["map_label"])
         try:
             with transaction.atomic():
                 project = get_project(
@@ -371,6 +379,7 @@ class Command(BaseCommand):
                     operator=operator or migration.default_operator(project),
                     report=self.stdout.write,
                     source=tool,
+                    label_map=label_map,
                 )
                 for record in records:
                     run.add(record)
@@ -387,6 +396,15 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was saved.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {path.name} into {project.slug!r}."))
+
+    def label_map(self, pairs: list[str]) -> dict[str, str]:
+        mapping = {}
+        for pair in pairs:
+            label, _, slug = pair.partition("=")
+            if not label.strip() or not slug.strip():
+                raise CommandError(messages.MIGRATION_BAD_LABEL_MAP.format(value=pair))
+            mapping[label.strip()] = slug.strip()
+        return mapping
 
     def operator(self, username):
         if not username:
