@@ -401,3 +401,14 @@ def test_map_label_without_a_slug_is_refused(project, owner):
         "--map-label", "PERSON",
     )  # fmt: skip
     assert message == messages.MIGRATION_BAD_LABEL_MAP.format(value="PERSON")
+
+
+def test_a_record_the_document_import_refuses_is_reported_with_its_reason(project, owner, tmp_path):
+    path = tmp_path / "blank.jsonl"
+    path.write_text('{"id": 9, "text": "  \\n ", "label": [[0, 1, "X"]]}\n')
+    output = run(path, "--from", "doccano", "--project", project.slug)
+    assert (
+        f"blank.jsonl line 1 (id 9): skipped (the document could not be imported): "
+        f"{messages.EMPTY_TEXT}"
+    ) in output
+    assert "Records skipped: 1 (the document could not be imported: 1)." in output
