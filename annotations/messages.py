@@ -65,3 +65,36 @@ DATABASE_BUSY = "The database is busy with another change; retry in a moment."
 # Agreement (annotations/api/agreement_views.py).
 CANNOT_SEE_AGREEMENT = "Only reviewers and owners of the project may see agreement figures."
 DOCUMENT_NOT_IN_PROJECT = "Document {document} is not in project {project}."
+# Importing other tools' exports (annotations/migration_formats/, annotations/migration.py).
+# Why a record or a span was left out: the summary counts them by these reasons.
+MIGRATION_SKIP_REASONS = {
+    "malformed_record": "not a valid record",
+    "no_text": "no text",
+    "not_imported": "the document could not be imported",
+    "cancelled": "annotation cancelled in the source tool",
+    "not_a_span": "not a text span",
+    "bad_span": "offsets missing, reversed or outside the text",
+    "text_mismatch": "the span's text does not match the text at its offsets",
+    "whitespace_only": "the span holds only whitespace",
+    "crosses_sentences": "crosses a sentence boundary",
+    "already_present": "the same span by the same annotator is already there",
+    "extra_label": "a further label on the same span (the first one is imported)",
+    "invalid_annotation": "refused by the annotation rules",
+}
+MIGRATION_NOT_ZIP_OF_JSONL = (
+    "The zip file holds no .jsonl files (doccano's export has one per user)."
+)
+MIGRATION_NOT_JSONL = "not a JSON object"
+MIGRATION_BAD_JSON_LINE = "not valid JSON: {error} (column {column})"
+MIGRATION_NOT_TASK_LIST = "A Label Studio JSON export is a list of tasks (objects with 'data')."
+MIGRATION_NO_RECORDS = "The file holds no records."
+MIGRATION_TOO_LARGE = "{name} is larger than the limit of {limit} bytes."
+MIGRATION_NO_ANNOTATOR = (
+    "Pass --annotator USERNAME: annotations the file does not attribute to a known user "
+    "need an annotator, and project {slug!r} has no owner to default to."
+)
+MIGRATION_UNKNOWN_USER = "No user {username!r}."
+MIGRATION_UNKNOWN_CLAIM_TYPE = "--map-label: project {project!r} has no claim type {slug!r}."
+MIGRATION_BAD_LABEL_MAP = "--map-label takes LABEL=SLUG, e.g. --map-label PER=quote; got {value!r}."
+MIGRATION_NEEDS_PROJECT = "--from {tool} needs --project SLUG."
+MIGRATION_OPTION_NOT_FOR = "{option} does not apply to {tool}."

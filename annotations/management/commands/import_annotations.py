@@ -1,4 +1,5 @@
-"""``manage.py import_annotations FILE``: restore a native ``json`` export.
+"""``manage.py import_annotations FILE``: restore a native ``json`` export, or bring in
+doccano's or Label Studio's with ``--from doccano|label-studio --project SLUG``.
 
 Creates what is missing — projects (by slug), documents (matched by content hash within
 the project, else imported through ``services.import_document`` so the sentences are
@@ -8,10 +9,16 @@ timestamps, versions and review. All of it in one transaction, or nothing.
 
 A document whose sentences here do not match the export's offsets stops the import: the
 annotations' offsets would point at the wrong text.
+
+Other tools' exports are read by ``annotations.migration_formats`` and written by
+``annotations.migration``, also in one transaction per file: records and spans that
+cannot be imported are reported and counted, and an error that stops the import (or
+``--dry-run``) leaves nothing behind, not even a project made by ``--create-project``.
 """
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -21,8 +28,10 @@ from django.db.models import Case, Max, Value, When
 from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
-from annotations import services
+from annotations import messages, migration, migration_formats, services
 from annotations.exporters.native_json import FORMAT_VERSION
+from annotations.management.commands.import_documents import get_project
+from annotations.migration_formats.offsets import UNITS, UTF16
 from annotations.models import Annotation, ClaimType, Document, Project, Source
 
 CHANGE_REASON = "imported"
@@ -249,18 +258,86 @@ class Importer:
             self.summary.sources_created += len(rows)
 
 
+# The options each kind of import takes (None: restoring a native export takes none).
+MIGRATION_OPTIONS = ("project", "create_project", "annotator", "map_label", "dry_run")
+OPTIONS_OF = {
+    None: (),
+    "doccano": (*MIGRATION_OPTIONS, "offsets"),
+    "label-studio": (*MIGRATION_OPTIONS, "text_key"),
+}
+
+
+class DryRun(Exception):
+    """Raised at the end of a ``--dry-run`` to roll the import back."""
+
+
 class Command(BaseCommand):
-    help = "Restore a native json export (from export_annotations or the HTTP export)."
+    help = (
+        "Restore a native json export (from export_annotations or the HTTP export), or import "
+        "a doccano or Label Studio export with --from and --project."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="A factcheck/v1 json export.")
+        parser.add_argument("file", help="A factcheck/v1 json export, or the --from tool's export.")
+        parser.add_argument(
+            "--from",
+            dest="tool",
+            choices=migration_formats.TOOLS,
+            help="Read doccano's JSONL export (or its zip) or Label Studio's JSON export.",
+        )
+        parser.add_argument("--project", metavar="SLUG", help="The project to import into.")
+        parser.add_argument(
+            "--create-project",
+            action="store_true",
+            help="Create the project (named after the slug) if it does not exist.",
+        )
+        parser.add_argument(
+            "--annotator",
+            metavar="USERNAME",
+            help="Who the annotations are by when the file names no known user "
+            "(default: the project's first owner).",
+        )
+        parser.add_argument(
+            "--map-label",
+            action="append",
+            default=[],
+            metavar="LABEL=SLUG",
+            help="Give spans labelled LABEL the project's claim type SLUG (repeatable).",
+        )
+        parser.add_argument(
+            "--text-key",
+            metavar="KEY",
+            help="Label Studio: the key of the text in each task's data (default: text).",
+        )
+        parser.add_argument(
+            "--offsets",
+            choices=UNITS,
+            help="doccano: what its offsets count (default utf-16, as doccano's browser does; "
+            "graphemes for projects that count grapheme clusters as one character).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would be imported; save nothing."
+        )
 
     def handle(self, *args, **options):
+        tool = options["tool"]
+        for option in OPTIONS_OF["label-studio"] + ("offsets",):
+            if options[option] and option not in OPTIONS_OF[tool]:
+                raise CommandError(
+                    messages.MIGRATION_OPTION_NOT_FOR.format(
+                        option="--" + option.replace("_", "-"), tool=tool or "a json export"
+                    )
+                )
+        if tool:
+            return self.migrate(options)
+        self.restore(options["file"])
+
+    def restore(self, path):
         try:
-            with open(options["file"], encoding="utf-8") as handle:
+            with open(path, encoding="utf-8") as handle:
                 export = json.load(handle)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
         if not isinstance(export, dict) or export.get("format") != FORMAT_VERSION:
             raise CommandError(f"Not a {FORMAT_VERSION} export (see the README, Export formats).")
         importer = Importer()
@@ -274,3 +351,65 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"Invalid data in the export: {'; '.join(exc.messages)}") from exc
         self.stdout.write(str(importer.summary))
+
+    def migrate(self, options):
+        """Read the whole file first, so a file that cannot be read changes nothing."""
+        tool, path = options["tool"], Path(options["file"])
+        if not options["project"]:
+            raise CommandError(messages.MIGRATION_NEEDS_PROJECT.format(tool=tool))
+        if tool == "doccano":
+            reader_options = {"offsets": options["offsets"] or UTF16}
+        else:
+            reader_options = {"text_key": options["text_key"] or "text"}
+        try:
+            records = migration_formats.read(tool, path.name, path.read_bytes(), **reader_options)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        except migration_formats.FormatError as exc:
+            raise CommandError(f"Cannot import {path}: {exc}") from exc
+        operator = self.operator(options["annotator"])
+        label_map = self.label_map(options["map_label"])
+        try:
+            with transaction.atomic():
+                project = get_project(
+                    options["project"], create=options["create_project"], owner=operator
+                )
+                run = migration.Migration(
+                    project=project,
+                    operator=operator or migration.default_operator(project),
+                    report=self.stdout.write,
+                    source=tool,
+                    label_map=label_map,
+                )
+                for record in records:
+                    run.add(record)
+                if options["dry_run"]:
+                    raise DryRun
+        except DryRun:
+            pass
+        except migration.MigrationError as exc:
+            raise CommandError(f"{exc} Nothing was imported.") from exc
+        fallback = run.operator.get_username() if run.operator else None
+        for line in run.summary.lines(fallback):
+            self.stdout.write(line)
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was saved.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported {path.name} into {project.slug!r}."))
+
+    def label_map(self, pairs: list[str]) -> dict[str, str]:
+        mapping = {}
+        for pair in pairs:
+            label, _, slug = pair.partition("=")
+            if not label.strip() or not slug.strip():
+                raise CommandError(messages.MIGRATION_BAD_LABEL_MAP.format(value=pair))
+            mapping[label.strip()] = slug.strip()
+        return mapping
+
+    def operator(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(messages.MIGRATION_UNKNOWN_USER.format(username=username))
+        return user

@@ -41,6 +41,19 @@ def describe_error(error: Exception) -> str:
     return str(error)
 
 
+def get_project(slug: str, *, create: bool, owner=None) -> Project:
+    """The project to import into; with ``create``, made (with ``owner``) if it is missing."""
+    found = Project.objects.filter(slug=slug).first()
+    if found is not None:
+        return found
+    if not create:
+        raise CommandError(f"No project with slug {slug!r}; pass --create-project to create it.")
+    try:
+        return services.create_project(name=slug.replace("-", " ").title(), slug=slug, owner=owner)
+    except ValidationError as error:
+        raise CommandError(f"Cannot create project {slug!r}: {describe_error(error)}") from None
+
+
 class Command(BaseCommand):
     help = (
         "Import documents from .txt, .md, .html, .json and .jsonl files (and directories of "
@@ -89,17 +102,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
 
     def get_project(self, slug: str, *, create: bool) -> Project:
-        found = Project.objects.filter(slug=slug).first()
-        if found is not None:
-            return found
-        if not create:
-            raise CommandError(
-                f"No project with slug {slug!r}; pass --create-project to create it."
-            )
-        try:
-            return services.create_project(name=slug.replace("-", " ").title(), slug=slug)
-        except ValidationError as error:
-            raise CommandError(f"Cannot create project {slug!r}: {describe_error(error)}") from None
+        return get_project(slug, create=create)
 
     def import_file(self, project: Project, path: Path, label: str, totals: dict) -> None:
         try:
