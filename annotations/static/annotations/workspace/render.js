@@ -3,7 +3,19 @@
 // plus the progress line. The server renders every sentence; only annotated ones are
 // touched, so start-up cost grows with the annotations, not with the document.
 
-import { VERIFIED, claimTypes, codePoints, data, el, isMine, sentenceCount, sentenceInfo, statusSymbol, statuses, ui } from "./page.js";
+import {
+  VERIFIED,
+  claimTypes,
+  codePoints,
+  data,
+  el,
+  isMine,
+  sentenceCount,
+  sentenceInfo,
+  statusSymbol,
+  statuses,
+  ui,
+} from "./page.js";
 import { annotations, annotationsOf, bySentence, pendingSpan, state } from "./store.js";
 
 const pendingMarks = new Set(); // annotated sentences whose marks are not drawn yet
