@@ -1,10 +1,14 @@
-# Two commands on a fresh machine: `make run` and `make test`. Both need only Python 3.11+.
+# Two commands on a fresh machine: `make run` and `make test`. Running the app needs only
+# Python 3.11+; `make lint` and `make test` also need Node.js and npm for ESLint.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# ESLint and its config packages, pinned in package-lock.json; never shipped with the app.
+NODE_STAMP := node_modules/.installed
+ESLINT := node_modules/.bin/eslint
 
 .PHONY: run test lint format install migrate demo bench chromium clean
 
@@ -17,6 +21,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Fails with a clear message, never skips, when Node.js or npm is missing.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "error: the JavaScript linter (ESLint) needs Node.js (^20.19, ^22.13 or >= 24) and npm;" >&2; \
+	  echo "       install them (Debian: apt-get install nodejs npm), then run make again." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -34,13 +46,15 @@ chromium:
 	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	    || echo "warning: could not install chromium; browser tests will fail" )
 
-lint: install
+lint: install $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(ESLINT) --max-warnings 0 .
 
-format: install
+format: install $(NODE_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(ESLINT) --fix .
 
 test: install chromium lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -50,4 +64,4 @@ bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache

@@ -248,7 +248,7 @@ def test_workspace_renders_each_sentence_in_its_paragraph(login, annotator, docu
     assert (
         f'id="s-0" data-id="{first.pk}" data-start="{first.start}" data-end="{first.end}"' in html
     )
-    assert '<script type="module" src="/static/annotations/workspace.js"></script>' in html
+    assert '<script type="module" src="/static/annotations/workspace/main.js"></script>' in html
 
 
 def test_workspace_passes_annotations_claim_types_and_the_user_as_json(
