@@ -23,15 +23,12 @@ CANNOT_CREATE_PROJECT = (
 )
 CANNOT_MANAGE_PROJECT = "Only owners of the project may change it and its claim types."
 CANNOT_DELETE_PROJECT = "Only superusers may delete a project; it deletes all its work."
-PROJECT_SLUG_EMPTY = (
-    "Give the project a slug (letters, digits, hyphens); none could be made from its name."
-)
-CLAIM_TYPE_SLUG_EMPTY = (
-    "Give the claim type a slug (letters, digits, hyphens); none could be made from its name."
-)
+SLUG_EMPTY = "Give a slug (letters, digits, hyphens); none could be made from the name."
 CLAIM_TYPE_SLUG_TAKEN = "Another claim type of this project ({name!r}) has the slug {slug!r}."
 SHORTCUT_TAKEN = "The shortcut {shortcut!r} is already used by {name!r} in this project."
 ONE_DEFAULT_CLAIM_TYPE = "Only one claim type of a project can be the default."
+CLAIM_TYPE_SLUG_REPEATED = "Two claim types of this project have the same slug."
+SHORTCUT_REPEATED = "Two claim types of this project have the same shortcut."
 CLAIM_TYPE_IN_USE = (
     "{count} annotation(s) use this claim type; give them another claim type before deleting it."
 )
