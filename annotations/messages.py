@@ -15,8 +15,8 @@ LAST_OWNER = (
     "then change or remove this one."
 )
 LAST_OWNER_OF = (
-    "{user} is the only owner of {projects}. Make another member an owner first, "
-    "then delete this user."
+    "Deleting {users} would leave the project {project!r} without an owner. Make another "
+    "member an owner first."
 )
 CANNOT_CREATE_PROJECT = (
     "Only administrators (or holders of annotations.add_project) may create projects."

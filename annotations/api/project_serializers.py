@@ -31,6 +31,8 @@ def model_field(model, name: str, field_class=serializers.CharField, **kwargs):
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    """A member of the project and their role."""
+
     user = UserSummarySerializer(read_only=True)
 
     class Meta:
@@ -78,6 +80,8 @@ class ClaimTypeCreateSerializer(ClaimTypeWriteSerializer):
 
 
 class ClaimTypeOrderSerializer(StrictSerializer):
+    """The new display order of a project's claim types."""
+
     order = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_INT),
         max_length=MAX_CLAIM_TYPES,
@@ -86,6 +90,8 @@ class ClaimTypeOrderSerializer(StrictSerializer):
 
 
 class MemberCreateSerializer(StrictSerializer):
+    """A user to add to the project, by username."""
+
     username = serializers.SlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.filter(is_active=True),
@@ -96,4 +102,6 @@ class MemberCreateSerializer(StrictSerializer):
 
 
 class MemberUpdateSerializer(StrictSerializer):
+    """A member's new role."""
+
     role = serializers.ChoiceField(choices=Role.choices)

@@ -29,6 +29,7 @@ from annotations.api.project_serializers import (
     ProjectWriteSerializer,
 )
 from annotations.api.serializers import ClaimTypeSerializer, ProjectSerializer
+from annotations.api.validation import RejectUnknownQueryParams
 from annotations.models import ClaimType, Membership, Project
 
 UNAUTHENTICATED = OpenApiResponse(schema.ERROR, description="No or bad credentials.")
@@ -142,7 +143,12 @@ class ProjectDetailView(ProjectQuerysetMixin, ApiView):
 
 
 class ProjectScopedMixin:
-    """Views under ``/projects/{pk}/``: the project must be one of the caller's (else 404)."""
+    """Views under ``/projects/{pk}/``: the project must be one of the caller's (else 404).
+
+    Their lists take no filters or ordering; any query parameter but the page is a 400.
+    """
+
+    filter_backends = [RejectUnknownQueryParams]
 
     def get_project(self) -> Project:
         if not hasattr(self, "_project"):
@@ -220,7 +226,10 @@ class ClaimTypeDetailView(ClaimTypeQuerysetMixin, ApiView):
 
 
 class ClaimTypeOrderView(ClaimTypeQuerysetMixin, ApiView):
+    pagination_class = None  # answers the whole (short) taxonomy, like the list
+
     @extend_schema(
+        filters=False,
         request=ClaimTypeOrderSerializer,
         responses=answers(400, 401, 403, 404, 413, ok={200: ClaimTypeSerializer(many=True)}),
         description="Owners set the display order: the id of every claim type, once each. "

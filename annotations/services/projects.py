@@ -1,7 +1,7 @@
 """Projects, their claim types and their members: the rules the admin and the API share."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector
 from django.utils.text import slugify
@@ -58,8 +58,7 @@ def create_project(*, name: str, slug: str = "", owner=None, description: str = 
     )
     if not project.slug:
         raise ValidationError({"slug": messages.SLUG_EMPTY}, code="slug_empty")
-    project.full_clean()
-    project.save()
+    _save_project(project)
     seed_default_claim_types(project)
     if owner is not None:
         Membership.objects.create(project=project, user=owner, role=Role.OWNER)
@@ -71,9 +70,22 @@ def update_project(*, user, project: Project, **fields) -> Project:
     """Change a project's name, slug or description; owners only."""
     _require_manager(user, project)
     _assign(project, fields, PROJECT_FIELDS)
-    project.full_clean()
-    project.save()
+    _save_project(project)
     return project
+
+
+def _save_project(project: Project) -> None:
+    """Validate and save; a slug taken by a concurrent save is the same 400 as a taken one."""
+    project.full_clean()
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError as exc:
+        if Project.objects.filter(slug=project.slug).exclude(pk=project.pk).exists():
+            raise ValidationError(
+                {"slug": project.unique_error_message(Project, ["slug"])}
+            ) from exc
+        raise
 
 
 @transaction.atomic
@@ -213,16 +225,20 @@ def _lock(project_id) -> None:
 
 
 def _lock_rows(queryset) -> None:
-    list(queryset.select_for_update().values_list("pk", flat=True))
+    """Lock these rows until the transaction ends (in id order, so lockers never deadlock)."""
+    list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+# --- members ------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def add_member(*, project: Project, user, role: str = Role.ANNOTATOR) -> Membership:
-    """Add ``user`` to ``project`` or change their role, keeping the project an owner."""
+    """Add ``user`` to ``project`` or change their role, keeping the project an owner.
+
+    No permission check: for commands, fixtures and the admin's creator-becomes-owner step.
+    """
     return _set_roles(project, {user.pk: role})[user.pk]
-
-
-# --- members ------------------------------------------------------------------------------
 
 
 def check_keeps_an_owner(*, project: Project, roles: dict, current: dict | None = None) -> None:
@@ -271,11 +287,9 @@ def add_new_member(*, user, project: Project, member, role: str = Role.ANNOTATOR
     """Add ``member``, who must not be in the project yet (raises ``AlreadyAMember``)."""
     if not permissions.can_manage_project(user, project):
         raise PermissionDenied(messages.CANNOT_MANAGE_MEMBERS)
+    _lock(project.pk)  # two owners adding the same user at once: the second one gets 409
     existing = (
-        Membership.objects.select_for_update()
-        .select_related("user")
-        .filter(project=project, user=member)
-        .first()
+        Membership.objects.select_related("user").filter(project=project, user=member).first()
     )
     if existing is not None:
         raise AlreadyAMember(existing)
@@ -303,33 +317,29 @@ def check_removable(memberships) -> None:
 
 
 def check_users_deletable(users) -> None:
-    """Refuse deleting users who are the only owners of a project, naming those projects.
+    """Refuse deleting users who are all the owners a project has, naming the project.
 
     Deleting a user removes their memberships; the project must keep an owner all the same.
     """
     user_ids = {user.pk for user in users}
-    owned = (
-        Membership.objects.filter(user_id__in=user_ids, role=Role.OWNER)
-        .select_related("user", "project")
-        .order_by("user__username", "project__name")
-    )
-    remaining_owners = set(
-        Membership.objects.filter(project__in={m.project_id for m in owned}, role=Role.OWNER)
-        .exclude(user_id__in=user_ids)
-        .values_list("project_id", flat=True)
-    )
-    orphaned: dict = {}
-    for membership in owned:
-        if membership.project_id not in remaining_owners:
-            orphaned.setdefault(membership.user, []).append(membership.project.name)
-    if orphaned:
-        raise ValidationError(
-            [
-                messages.LAST_OWNER_OF.format(user=user, projects=", ".join(projects))
-                for user, projects in orphaned.items()
-            ],
-            code="last_owner",
+    owners_by_project: dict = {}
+    owned = Membership.objects.filter(
+        role=Role.OWNER,
+        project__in=Membership.objects.filter(user_id__in=user_ids, role=Role.OWNER).values(
+            "project"
+        ),
+    ).select_related("user", "project")
+    for membership in owned.order_by("project__name", "user__username"):
+        owners_by_project.setdefault(membership.project, []).append(membership.user)
+    refused = [
+        messages.LAST_OWNER_OF.format(
+            users=", ".join(owner.username for owner in owners), project=project.name
         )
+        for project, owners in owners_by_project.items()
+        if all(owner.pk in user_ids for owner in owners)
+    ]
+    if refused:
+        raise ValidationError(refused, code="last_owner")
 
 
 @transaction.atomic

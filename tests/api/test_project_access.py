@@ -4,7 +4,12 @@ The cast of ``test_access`` plus a superuser: ``project`` has an owner, a review
 annotator; ``outsider`` owns only ``other_project``. A refused request changes nothing.
 """
 
+import functools
+import re
+
 import pytest
+from django.urls import resolve
+from drf_spectacular.generators import SchemaGenerator
 
 from annotations.models import ClaimType, Membership, Project
 from tests.factories import UserFactory, make_annotation
@@ -94,6 +99,23 @@ def snapshot():
     )
 
 
+@functools.cache
+def documented_statuses() -> dict:
+    """(path template, method) → the statuses the OpenAPI schema lists for it."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (path, method): set(operation["responses"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method != "parameters"
+    }
+
+
+def path_template(path: str) -> str:
+    route = resolve(path).route  # e.g. api/v1/projects/<int:pk>/members/<int:user_id>/
+    return "/" + re.sub(r"<int:(\w+)>", lambda m: "{id}" if m[1] == "pk" else f"{{{m[1]}}}", route)
+
+
 def call(client_for, user, method, path, body):
     return getattr(client_for(user), method)(path, body, format="json")
 
@@ -108,6 +130,7 @@ def test_own_project_access(client_for, cast, world, role, operation):
     response = call(client_for, cast[role], method, path, body)
 
     assert response.status_code == expected, response.content
+    assert str(expected) in documented_statuses()[(path_template(path), method)]
     if expected >= 400:
         assert response.json()["detail"]
         assert snapshot() == before
@@ -122,6 +145,7 @@ def test_other_projects_do_not_exist_for_members(client_for, cast, world, role, 
     response = call(client_for, cast[role], method, path, body)
 
     assert response.status_code == 404, response.content
+    assert "404" in documented_statuses()[(path_template(path), method)]
     assert snapshot() == before
 
 

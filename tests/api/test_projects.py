@@ -453,3 +453,11 @@ def test_the_claim_type_list_runs_a_fixed_number_of_queries(as_owner, project):
 
     # the project, the rows
     assert queries_for(as_owner, claim_types_url(project)) == few == 2
+
+
+def test_the_member_and_claim_type_lists_take_no_ordering(as_owner, project):
+    for path in (members_url(project), claim_types_url(project)):
+        response = as_owner.get(path, {"ordering": "role"})
+
+        assert response.status_code == 400
+        assert response.json() == {"ordering": [messages.UNKNOWN_QUERY_PARAMETER]}
