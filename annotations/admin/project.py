@@ -2,19 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 
 from annotations import messages as messages_text
 from annotations import permissions, services
 from annotations.admin import display
 from annotations.admin.annotation import ScopedRelatedFilter
+from annotations.admin.deletion import GuardedDeletionMixin
 from annotations.admin.scoping import ProjectScopedAdminMixin, ProjectScopedInlineMixin
 from annotations.models import ClaimType, Membership, Project, Role
 
@@ -298,7 +296,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(GuardedDeletionMixin, ProjectScopedAdminMixin, admin.ModelAdmin):
     """Every add, change and delete goes through the membership services."""
 
     form = MembershipForm
@@ -307,7 +305,6 @@ class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "project__name")
     list_select_related = ("user", "project")
     ordering = ("project__name", "user__username")
-    actions = ("delete_selected",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
@@ -337,27 +334,10 @@ class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         services.remove_members(user=request.user, memberships=queryset.select_related("project"))
 
-    def delete_view(self, request, object_id, extra_context=None):
-        """Refuse to remove a project's last owner before asking for confirmation."""
-        membership = self.get_object(request, unquote(object_id))
-        try:
-            if membership is not None:
-                services.check_removable([membership])
-            return super().delete_view(request, object_id, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        return HttpResponseRedirect(
-            reverse("admin:annotations_membership_change", args=[membership.pk])
+    def check_deletable(self, objs):
+        services.check_removable(
+            objs.select_related("project") if hasattr(objs, "select_related") else objs
         )
-
-    @admin.action(description="Delete selected memberships", permissions=["delete"])
-    def delete_selected(self, request, queryset):
-        try:
-            services.check_removable(queryset.select_related("project"))
-            return django_delete_selected(self, request, queryset)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        return None
 
 
 @admin.register(ClaimType)

@@ -8,30 +8,15 @@ from django.urls import reverse
 from annotations import messages, services
 from annotations.models import Annotation, ClaimType, Membership, Project, Role
 from tests.admin.test_documents_and_projects import inline_data
+from tests.admin.test_memberships import message_texts
 from tests.factories import UserFactory, make_annotation
 
 USERS = reverse("admin:auth_user_changelist")
 
 
 @pytest.fixture
-def owner_client(client, staff_owner, project):
-    client.force_login(staff_owner)
-    return client
-
-
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("eddie", "e@example.org", "pw")
-
-
-@pytest.fixture
-def superuser_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-def message_texts(response):
-    return [str(m) for m in response.context["messages"]]
+def superuser(superuser_client, django_user_model):
+    return django_user_model.objects.get(username="eddie")
 
 
 def claim_type_rows(client, project):
