@@ -17,8 +17,8 @@ class GuardedDeletionMixin:
 
     actions = ("delete_selected",)
 
-    def check_deletable(self, objs) -> None:
-        """Raise ``ValidationError`` if deleting ``objs`` breaks a rule."""
+    def check_deletable(self, queryset) -> None:
+        """Raise ``ValidationError`` if deleting the rows of ``queryset`` breaks a rule."""
         raise NotImplementedError
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -26,7 +26,7 @@ class GuardedDeletionMixin:
         if obj is None:
             return super().delete_view(request, object_id, extra_context)
         try:
-            self.check_deletable([obj])
+            self.check_deletable(self.get_queryset(request).filter(pk=obj.pk))
             return super().delete_view(request, object_id, extra_context)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)

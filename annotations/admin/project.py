@@ -173,11 +173,11 @@ class ProjectAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
         return request.user.is_staff and permissions.can_delete_project(request.user)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            return super().save_model(request, obj, form, change)
-        fields = submitted_fields(form, services.PROJECT_FIELDS)
-        services.update_project(user=request.user, project=obj, **fields)
-        return None
+        if change:
+            fields = submitted_fields(form, services.PROJECT_FIELDS)
+            services.update_project(user=request.user, project=obj, **fields)
+        else:
+            super().save_model(request, obj, form, change)  # the rest in save_related()
 
     def delete_model(self, request, obj):
         services.delete_project(user=request.user, project=obj)
@@ -334,10 +334,8 @@ class MembershipAdmin(GuardedDeletionMixin, ProjectScopedAdminMixin, admin.Model
     def delete_queryset(self, request, queryset):
         services.remove_members(user=request.user, memberships=queryset.select_related("project"))
 
-    def check_deletable(self, objs):
-        services.check_removable(
-            objs.select_related("project") if hasattr(objs, "select_related") else objs
-        )
+    def check_deletable(self, queryset):
+        services.check_removable(queryset.select_related("project"))
 
 
 @admin.register(ClaimType)

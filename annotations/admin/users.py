@@ -15,8 +15,8 @@ User = get_user_model()
 
 
 class FactcheckUserAdmin(GuardedDeletionMixin, UserAdmin):
-    def check_deletable(self, objs):
-        services.check_users_deletable(objs)
+    def check_deletable(self, queryset):
+        services.check_users_deletable(queryset)
 
     def delete_model(self, request, obj):
         services.delete_users(users=[obj])

@@ -461,3 +461,10 @@ def test_the_member_and_claim_type_lists_take_no_ordering(as_owner, project):
 
         assert response.status_code == 400
         assert response.json() == {"ordering": [messages.UNKNOWN_QUERY_PARAMETER]}
+
+
+def test_a_method_a_route_does_not_take_answers_405_in_json(as_owner, project):
+    response = as_owner.post(f"{PROJECTS}{project.pk}/claim-types/order/", {"order": []})
+
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "POST" not allowed.'}
