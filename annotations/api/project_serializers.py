@@ -47,7 +47,7 @@ class MemberSerializer(serializers.ModelSerializer):
 class ProjectWriteSerializer(StrictSerializer):
     """What an owner may change on a project (the PATCH body; all optional)."""
 
-    name = model_field(Project, "name", required=False)
+    name = model_field(Project, "name", min_length=1, required=False)
     slug = model_field(Project, "slug", serializers.SlugField, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
 
@@ -55,14 +55,14 @@ class ProjectWriteSerializer(StrictSerializer):
 class ProjectCreateSerializer(ProjectWriteSerializer):
     """A new project; without a slug one is made from the name."""
 
-    name = model_field(Project, "name")
+    name = model_field(Project, "name", min_length=1)
 
 
 class ClaimTypeWriteSerializer(StrictSerializer):
     """What an owner may change on a claim type (the PATCH body; all optional)."""
 
     slug = model_field(ClaimType, "slug", serializers.SlugField, required=False)
-    name = model_field(ClaimType, "name", required=False)
+    name = model_field(ClaimType, "name", min_length=1, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     color = model_field(ClaimType, "color", required=False)
     shortcut = model_field(ClaimType, "shortcut", required=False, allow_blank=True)
@@ -76,7 +76,7 @@ class ClaimTypeCreateSerializer(ClaimTypeWriteSerializer):
     """A new claim type; without a slug one is made from the name, without a position
     it goes last."""
 
-    name = model_field(ClaimType, "name")
+    name = model_field(ClaimType, "name", min_length=1)
 
 
 class ClaimTypeOrderSerializer(StrictSerializer):
@@ -92,16 +92,21 @@ class ClaimTypeOrderSerializer(StrictSerializer):
 class MemberCreateSerializer(StrictSerializer):
     """A user to add to the project, by username."""
 
-    username = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=get_user_model().objects.filter(is_active=True),
-        error_messages={"does_not_exist": messages.NO_SUCH_USER},
+    username = serializers.CharField(
+        min_length=1,
+        max_length=get_user_model()._meta.get_field("username").max_length,
         help_text="An active user who is not a member yet.",
     )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.ANNOTATOR)
 
+    def validate_username(self, value):
+        user = get_user_model().objects.filter(username=value, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(messages.NO_SUCH_USER.format(value=value))
+        return user
+
 
 class MemberUpdateSerializer(StrictSerializer):
-    """A member's new role."""
+    """A member's new role (the PATCH body; without it nothing changes)."""
 
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)

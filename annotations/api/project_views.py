@@ -33,6 +33,7 @@ from annotations.api.validation import RejectUnknownQueryParams
 from annotations.models import ClaimType, Membership, Project
 
 UNAUTHENTICATED = OpenApiResponse(schema.ERROR, description="No or bad credentials.")
+NO_PAGE = OpenApiResponse(schema.ERROR, description="No such project among yours, or no such page.")
 CLAIM_TYPE_IN_USE = OpenApiResponse(
     inline_serializer(
         "ClaimTypeInUse",
@@ -93,7 +94,9 @@ class ProjectListView(ProjectQuerysetMixin, ApiListView):
     serializer_class = ProjectSerializer
     ordering_fields = ["id", "name", "created_at"]
 
-    @extend_schema(responses=answers(400, 401, ok={200: ProjectSerializer(many=True)}))
+    @extend_schema(
+        responses={**answers(400, 401, ok={200: ProjectSerializer(many=True)}), 404: NO_PAGE}
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -228,6 +231,10 @@ class ClaimTypeDetailView(ClaimTypeQuerysetMixin, ApiView):
 class ClaimTypeOrderView(ClaimTypeQuerysetMixin, ApiView):
     pagination_class = None  # answers the whole (short) taxonomy, like the list
 
+    def get_object(self):
+        """The order is the project's (asked by DRF's OPTIONS answer for PUT)."""
+        return self.get_project()
+
     @extend_schema(
         filters=False,
         request=ClaimTypeOrderSerializer,
@@ -268,7 +275,9 @@ class MemberQuerysetMixin(ProjectScopedMixin):
 class MemberListView(MemberQuerysetMixin, ApiListView):
     """The project's members and their roles, by username; owners add members here."""
 
-    @extend_schema(responses=answers(400, 401, 404, ok={200: MemberSerializer(many=True)}))
+    @extend_schema(
+        responses={**answers(400, 401, ok={200: MemberSerializer(many=True)}), 404: NO_PAGE}
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -309,9 +318,9 @@ class MemberDetailView(MemberQuerysetMixin, ApiView):
     )
     def patch(self, request, pk, user_id):
         membership = self.get_object()
-        data = self.parse(MemberUpdateSerializer)
+        role = self.parse(MemberUpdateSerializer).get("role", membership.role)
         membership = services.change_membership(
-            user=request.user, project=membership.project, member=membership.user, **data
+            user=request.user, project=membership.project, member=membership.user, role=role
         )
         return self.member_response(membership)
 

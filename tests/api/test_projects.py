@@ -468,3 +468,43 @@ def test_a_method_a_route_does_not_take_answers_405_in_json(as_owner, project):
 
     assert response.status_code == 405
     assert response.json() == {"detail": 'Method "POST" not allowed.'}
+
+
+def test_an_empty_member_patch_changes_nothing_but_still_needs_an_owner(
+    as_owner, client_for, reviewer, project, annotator
+):
+    assert as_owner.patch(members_url(project, annotator), {}, format="json").status_code == 200
+    assert (
+        client_for(reviewer).patch(members_url(project, annotator), {}, format="json").status_code
+        == 403
+    )
+    assert role_of(annotator, project) == Role.ANNOTATOR
+
+
+def test_a_page_past_the_end_answers_404_in_json(as_owner, project):
+    for path in (PROJECTS, members_url(project)):
+        response = as_owner.get(path, {"page": 99})
+
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Invalid page."}
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "",
+        "claim-types/",
+        "claim-types/{claim_type}/",
+        "claim-types/order/",
+        "members/",
+        "members/{member}/",
+    ],
+)
+def test_options_describes_each_route_in_json(as_owner, project, annotator, suffix):
+    claim_type = project.claim_types.first().pk
+    path = f"{PROJECTS}{project.pk}/{suffix.format(member=annotator.pk, claim_type=claim_type)}"
+
+    response = as_owner.options(path)
+
+    assert response.status_code == 200
+    assert response.json()["name"]
