@@ -14,6 +14,27 @@ LAST_OWNER = (
     "A project must keep at least one owner. Make another member an owner first, "
     "then change or remove this one."
 )
+LAST_OWNER_OF = (
+    "Deleting {users} would leave the project {project!r} without an owner. Make another "
+    "member an owner first."
+)
+CANNOT_CREATE_PROJECT = (
+    "Only administrators (or holders of annotations.add_project) may create projects."
+)
+CANNOT_MANAGE_PROJECT = "Only owners of the project may change it and its claim types."
+CANNOT_DELETE_PROJECT = "Only superusers may delete a project; it deletes all its work."
+SLUG_EMPTY = "Give a slug (letters, digits, hyphens); none could be made from the name."
+CLAIM_TYPE_SLUG_TAKEN = "Another claim type of this project ({name!r}) has the slug {slug!r}."
+SHORTCUT_TAKEN = "The shortcut {shortcut!r} is already used by {name!r} in this project."
+ONE_DEFAULT_CLAIM_TYPE = "Only one claim type of a project can be the default."
+CLAIM_TYPE_SLUG_REPEATED = "Two claim types of this project have the same slug."
+SHORTCUT_REPEATED = "Two claim types of this project have the same shortcut."
+CLAIM_TYPE_IN_USE = (
+    "{count} annotation(s) use this claim type; give them another claim type before deleting it."
+)
+CLAIM_TYPE_ORDER = "List the id of every claim type of the project exactly once."
+NO_SUCH_USER = "No active user is called {value!r}."
+ALREADY_A_MEMBER = "{user} is already a member of this project ({role}); change their role instead."
 
 EMPTY_TEXT = "The document has no text."
 NOT_UTF8 = "The file is not valid UTF-8 text."

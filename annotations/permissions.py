@@ -45,3 +45,13 @@ def can_manage_project(user, project, role=None) -> bool:
 def can_see_agreement(user, project, role=None) -> bool:
     """Reviewers and owners: annotators who saw how far they agree would stop being blind."""
     return can_review(user, project, role)
+
+
+def can_create_project(user) -> bool:
+    """Creating a project is a site decision: superusers, or the add_project permission."""
+    return user.is_authenticated and user.is_active and user.has_perm("annotations.add_project")
+
+
+def can_delete_project(user) -> bool:
+    """Deleting a project deletes all its work; only superusers may."""
+    return user.is_authenticated and user.is_active and user.is_superuser

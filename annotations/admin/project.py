@@ -2,18 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 
-from annotations import services
+from annotations import messages as messages_text
+from annotations import permissions, services
 from annotations.admin import display
 from annotations.admin.annotation import ScopedRelatedFilter
+from annotations.admin.deletion import GuardedDeletionMixin
 from annotations.admin.scoping import ProjectScopedAdminMixin, ProjectScopedInlineMixin
 from annotations.models import ClaimType, Membership, Project, Role
 
@@ -74,8 +73,69 @@ class MembershipInline(ProjectScopedInlineMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ClaimTypeForm(forms.ModelForm):
+    """A claim type, checked by the same rules as the API (``services.check_claim_type``).
+
+    Slugs and shortcuts are checked there, with messages naming the claim type that holds
+    them; ticking "default" moves the mark from the previous default when saved.
+    """
+
+    class Meta:
+        model = ClaimType
+        fields = (
+            "project",
+            "position",
+            "name",
+            "slug",
+            "shortcut",
+            "color",
+            "is_default",
+            "description",
+        )
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "slug", "shortcut", "is_default"}
+
+    def clean(self):
+        cleaned = super().clean()
+        project = cleaned.get("project")
+        if project is not None and project.pk is not None and cleaned.get("slug"):
+            services.check_claim_type(
+                project=project,
+                slug=cleaned["slug"],
+                shortcut=cleaned.get("shortcut", ""),
+                exclude_pk=self.instance.pk,
+            )
+        return cleaned
+
+
+class ClaimTypeFormSet(BaseInlineFormSet):
+    """The rows of one project: unique slugs and shortcuts, at most one default."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        for field, message in (
+            ("slug", messages_text.CLAIM_TYPE_SLUG_REPEATED),
+            ("shortcut", messages_text.SHORTCUT_REPEATED),
+        ):
+            values = [row[field] for row in rows if row.get(field)]
+            if len(values) != len(set(values)):
+                raise ValidationError(message)
+        if sum(bool(row.get("is_default")) for row in rows) > 1:
+            raise ValidationError(messages_text.ONE_DEFAULT_CLAIM_TYPE)
+
+
 class ClaimTypeInline(ProjectScopedInlineMixin, admin.TabularInline):
     model = ClaimType
+    form = ClaimTypeForm
+    formset = ClaimTypeFormSet
     fields = ("position", "name", "slug", "shortcut", "color", "is_default", "description")
     extra = 0
     prepopulated_fields = {"slug": ("name",)}
@@ -107,12 +167,29 @@ class ProjectAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
         )
 
     def has_add_permission(self, request):
-        """Creating a project is a site decision: superusers, or the add_project permission."""
-        return request.user.is_staff and request.user.has_perm("annotations.add_project")
+        return request.user.is_staff and permissions.can_create_project(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        """Deleting a project deletes all its work; only superusers may."""
-        return request.user.is_superuser
+        return request.user.is_staff and permissions.can_delete_project(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = submitted_fields(form, services.PROJECT_FIELDS)
+            services.update_project(user=request.user, project=obj, **fields)
+        else:
+            super().save_model(request, obj, form, change)  # the rest in save_related()
+
+    def delete_model(self, request, obj):
+        services.delete_project(user=request.user, project=obj)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            services.delete_project(user=request.user, project=project)
+
+    def get_deleted_objects(self, objs, request):
+        """The annotations protecting the claim types go too (``services.delete_project``)."""
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, []
 
     @admin.display(description="Members", ordering="member_count")
     def member_count(self, obj):
@@ -127,15 +204,19 @@ class ProjectAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
         return obj.annotation_count
 
     def save_related(self, request, form, formsets, change):
-        """A new project gets the default claim types and its creator as an owner."""
+        """A new project gets its creator as an owner, then the default claim types unless
+        some were given; the inline rows are saved through the services as that owner."""
+        if not change:
+            services.add_member(project=form.instance, user=request.user, role=Role.OWNER)
         super().save_related(request, form, formsets, change)
         if not change:
             services.seed_default_claim_types(form.instance)
-            services.add_member(project=form.instance, user=request.user, role=Role.OWNER)
 
     def save_formset(self, request, form, formset, change):
-        if change and formset.model is Membership:
-            save_memberships(request, formset)
+        if formset.model is Membership:
+            save_memberships(request, formset, keep_owner=None if change else request.user)
+        elif formset.model is ClaimType:
+            save_claim_types(request, formset)
         else:
             super().save_formset(request, form, formset, change)
 
@@ -150,11 +231,42 @@ class ProjectAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(request.get_full_path())
 
 
-def save_memberships(request, formset) -> None:
-    """Save the inline through the service; note what changed for the admin's log."""
-    services.change_members(
-        user=request.user, project=formset.instance, roles=submitted_roles(formset)
-    )
+def save_memberships(request, formset, *, keep_owner=None) -> None:
+    """Save the inline through the service; note what changed for the admin's log.
+
+    ``keep_owner`` is the creator of a new project, who stays its owner whatever the rows say.
+    """
+    roles = submitted_roles(formset)
+    if keep_owner is not None:
+        roles.pop(keep_owner.pk, None)
+    services.change_members(user=request.user, project=formset.instance, roles=roles)
+    note_inline_changes(formset)
+
+
+def save_claim_types(request, formset) -> None:
+    """Save the claim type rows through the services (their rules, the acting owner)."""
+    for form in formset.initial_forms:
+        if formset._should_delete_form(form):
+            services.delete_claim_type(user=request.user, claim_type=form.instance)
+    for form in formset.forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        fields = submitted_fields(form, services.CLAIM_TYPE_FIELDS)
+        if form.instance.pk is None:
+            services.create_claim_type(user=request.user, project=formset.instance, **fields)
+        else:
+            services.update_claim_type(user=request.user, claim_type=form.instance, **fields)
+    note_inline_changes(formset)
+
+
+def submitted_fields(form, allowed) -> dict:
+    """The service's keyword arguments: every field of a new row, the changed ones of a row."""
+    names = form.cleaned_data if form.instance.pk is None else form.changed_data
+    return {name: form.cleaned_data[name] for name in names if name in allowed}
+
+
+def note_inline_changes(formset) -> None:
+    """What ``BaseModelFormSet.save()`` would have recorded, for the admin's change log."""
     deleted = [form for form in formset.initial_forms if formset._should_delete_form(form)]
     formset.deleted_objects = [form.instance for form in deleted]
     formset.new_objects = [
@@ -184,7 +296,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(GuardedDeletionMixin, ProjectScopedAdminMixin, admin.ModelAdmin):
     """Every add, change and delete goes through the membership services."""
 
     form = MembershipForm
@@ -193,7 +305,6 @@ class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "project__name")
     list_select_related = ("user", "project")
     ordering = ("project__name", "user__username")
-    actions = ("delete_selected",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
@@ -223,31 +334,15 @@ class MembershipAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         services.remove_members(user=request.user, memberships=queryset.select_related("project"))
 
-    def delete_view(self, request, object_id, extra_context=None):
-        """Refuse to remove a project's last owner before asking for confirmation."""
-        membership = self.get_object(request, unquote(object_id))
-        try:
-            if membership is not None:
-                services.check_removable([membership])
-            return super().delete_view(request, object_id, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        return HttpResponseRedirect(
-            reverse("admin:annotations_membership_change", args=[membership.pk])
-        )
-
-    @admin.action(description="Delete selected memberships", permissions=["delete"])
-    def delete_selected(self, request, queryset):
-        try:
-            services.check_removable(queryset.select_related("project"))
-            return django_delete_selected(self, request, queryset)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        return None
+    def check_deletable(self, queryset):
+        services.check_removable(queryset.select_related("project"))
 
 
 @admin.register(ClaimType)
 class ClaimTypeAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    """Claim types are created, changed and deleted through the claim type services."""
+
+    form = ClaimTypeForm
     list_display = ("chip", "project", "slug", "shortcut", "position", "is_default")
     list_filter = (("project", ScopedRelatedFilter),)
     search_fields = ("name", "slug", "description")
@@ -261,3 +356,18 @@ class ClaimTypeAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="Claim type", ordering="name")
     def chip(self, obj):
         return display.claim_type_chip(obj)
+
+    def save_model(self, request, obj, form, change):
+        fields = submitted_fields(form, services.CLAIM_TYPE_FIELDS)
+        if change:
+            services.update_claim_type(user=request.user, claim_type=obj, **fields)
+        else:
+            project = form.cleaned_data["project"]
+            obj.pk = services.create_claim_type(user=request.user, project=project, **fields).pk
+
+    def delete_model(self, request, obj):
+        services.delete_claim_type(user=request.user, claim_type=obj)
+
+    def delete_queryset(self, request, queryset):
+        for claim_type in queryset:
+            services.delete_claim_type(user=request.user, claim_type=claim_type)

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.urls import path, re_path
 
-from annotations.api import annotation_views, views
+from annotations.api import annotation_views, project_views, views
 from annotations.api.agreement_views import AgreementView
 from annotations.api.deleted import DeletedAnnotationsView
 from annotations.api.docs import ApiDocsView, SchemaView
@@ -17,12 +17,36 @@ def not_found(request, *args, **kwargs):
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenLoginView.as_view(), name="api-token"),
-    path("v1/projects/", views.ProjectListView.as_view(), name="api-project-list"),
-    path("v1/projects/<int:pk>/", views.ProjectDetailView.as_view(), name="api-project-detail"),
+    path("v1/projects/", project_views.ProjectListView.as_view(), name="api-project-list"),
+    path(
+        "v1/projects/<int:pk>/",
+        project_views.ProjectDetailView.as_view(),
+        name="api-project-detail",
+    ),
     path(
         "v1/projects/<int:pk>/claim-types/",
-        views.ProjectClaimTypesView.as_view(),
+        project_views.ProjectClaimTypesView.as_view(),
         name="api-project-claim-types",
+    ),
+    path(
+        "v1/projects/<int:pk>/claim-types/order/",
+        project_views.ClaimTypeOrderView.as_view(),
+        name="api-project-claim-type-order",
+    ),
+    path(
+        "v1/projects/<int:pk>/claim-types/<int:claim_type_id>/",
+        project_views.ClaimTypeDetailView.as_view(),
+        name="api-project-claim-type",
+    ),
+    path(
+        "v1/projects/<int:pk>/members/",
+        project_views.MemberListView.as_view(),
+        name="api-project-members",
+    ),
+    path(
+        "v1/projects/<int:pk>/members/<int:user_id>/",
+        project_views.MemberDetailView.as_view(),
+        name="api-project-member",
     ),
     path("v1/documents/", views.DocumentListView.as_view(), name="api-document-list"),
     path("v1/documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),

@@ -1,8 +1,8 @@
-"""Token login, projects and documents. Views only parse, call a service, and render."""
+"""Token login and documents (projects: ``project_views``). Views only parse, call a service,
+and render."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -17,14 +17,12 @@ from annotations.api import schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.filters import DocumentFilter
 from annotations.api.serializers import (
-    ClaimTypeSerializer,
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
-    ProjectSerializer,
 )
 from annotations.api.validation import reject_oversized_body
-from annotations.models import ClaimType, Document, Membership, Project, Sentence
+from annotations.models import Document, Sentence
 
 
 class TokenLoginView(ObtainAuthToken):
@@ -48,59 +46,6 @@ class TokenLoginView(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
-
-
-# --- projects -----------------------------------------------------------------------------
-
-
-class ProjectQuerysetMixin:
-    queryset = Project.objects.none()  # for the schema; requests use get_queryset()
-
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
-        return (
-            Project.objects.for_user(user)
-            .annotate(caller_role=Subquery(role))
-            .prefetch_related("claim_types")
-        )
-
-
-class ProjectListView(ProjectQuerysetMixin, ApiListView):
-    """The projects you belong to, with their claim types and your role."""
-
-    serializer_class = ProjectSerializer
-    ordering_fields = ["id", "name", "created_at"]
-
-
-class ProjectDetailView(ProjectQuerysetMixin, ApiView):
-    serializer_class = ProjectSerializer
-
-    @extend_schema(responses={200: ProjectSerializer, 404: schema.NOT_FOUND})
-    def get(self, request, pk):
-        return Response(self.get_serializer(self.get_object()).data)
-
-
-class ProjectClaimTypesView(ApiListView):
-    """A project's claim types in display order (not paginated: a taxonomy is short)."""
-
-    serializer_class = ClaimTypeSerializer
-    pagination_class = None
-    queryset = ClaimType.objects.none()  # for the schema; requests use get_queryset()
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        project = get_object_or_404(
-            Project.objects.for_user(self.request.user), pk=self.kwargs["pk"]
-        )
-        return ClaimType.objects.filter(project=project).order_by("position", "name")
-
-    @extend_schema(responses={200: ClaimTypeSerializer(many=True), 404: schema.NOT_FOUND})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 # --- documents ----------------------------------------------------------------------------

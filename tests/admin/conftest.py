@@ -26,6 +26,18 @@ def staff_owner(owner):
 
 
 @pytest.fixture
+def owner_client(client, staff_owner, project):
+    client.force_login(staff_owner)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("eddie", "e@x.org", "pw"))
+    return client
+
+
+@pytest.fixture
 def reviewer_client(client, staff_reviewer, project):
     client.force_login(staff_reviewer)
     return client

@@ -13,12 +13,6 @@ from tests.factories import SAMPLE_TEXT, make_annotation
 ADD_DOCUMENT = reverse("admin:annotations_document_add")
 
 
-@pytest.fixture
-def owner_client(client, staff_owner, project):
-    client.force_login(staff_owner)
-    return client
-
-
 def add_form(project, **fields):
     return {"project": project.pk, "title": "", "text": "", "language": "en", **fields}
 

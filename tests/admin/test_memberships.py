@@ -14,18 +14,6 @@ from tests.admin.test_documents_and_projects import inline_data
 MEMBERSHIPS = reverse("admin:annotations_membership_changelist")
 
 
-@pytest.fixture
-def owner_client(client, staff_owner, project):
-    client.force_login(staff_owner)
-    return client
-
-
-@pytest.fixture
-def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("eddie", "e@x.org", "pw"))
-    return client
-
-
 def roles(project):
     return dict(project.memberships.values_list("user__username", "role"))
 
