@@ -100,11 +100,12 @@ NOT_MATCHING = [
     '""',
     ",",  # a list of no tags matches nothing
 ]
+EVERY_CONDITIONAL_WRITE = pytest.mark.parametrize("method", ["patch", "delete", "review"])
 # Not "*" and not an entity-tag list: 400.
 MALFORMED = ["abc", '"2', '2"', '"2" "3"', '*, "2"', "W/2", 'W/ "2"', 'w/"2"', '"a b"', "2 3"]
 
 
-@pytest.mark.parametrize("method", ["patch", "delete", "review"])
+@EVERY_CONDITIONAL_WRITE
 @pytest.mark.parametrize("header", MATCHING)
 def test_if_match_that_matches_the_current_version_lets_the_write_through(
     client_for, owner, edited, method, header
@@ -118,7 +119,7 @@ def test_if_match_that_matches_the_current_version_lets_the_write_through(
         assert response["ETag"] == '"3"'
 
 
-@pytest.mark.parametrize("method", ["patch", "delete", "review"])
+@EVERY_CONDITIONAL_WRITE
 @pytest.mark.parametrize("header", NOT_MATCHING)
 def test_if_match_naming_other_versions_answers_412_with_the_current_state(
     client_for, owner, edited, method, header
@@ -135,7 +136,7 @@ def test_if_match_naming_other_versions_answers_412_with_the_current_state(
     assert (stored.version, stored.rationale, stored.review_state) == (2, "", "pending")
 
 
-@pytest.mark.parametrize("method", ["patch", "delete", "review"])
+@EVERY_CONDITIONAL_WRITE
 @pytest.mark.parametrize("header", MALFORMED)
 def test_if_match_that_is_not_an_entity_tag_list_answers_400_naming_the_header(
     client_for, owner, edited, method, header
