@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from annotations import messages
-from annotations.login_limits import Rate
+from annotations.rate_limits import Rate
 from tests.factories import UserFactory
 
 PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory's
@@ -165,10 +165,10 @@ def test_failures_on_the_page_count_for_the_api(client, annotator):
     [("20/min", Rate(20, 60)), ("5/s", Rate(5, 1)), ("100/hour", Rate(100, 3600))],
 )
 def test_rates_read_like_drf_throttle_rates(rate, expected):
-    assert Rate.parse(rate) == expected
+    assert Rate.parse(rate, setting="THROTTLE_LOGIN") == expected
 
 
 @pytest.mark.parametrize("rate", ["20", "20/fortnight", "x/min", "0/min", ""])
 def test_a_bad_login_rate_is_a_configuration_error(rate):
     with pytest.raises(ImproperlyConfigured, match="THROTTLE_LOGIN"):
-        Rate.parse(rate)
+        Rate.parse(rate, setting="THROTTLE_LOGIN")
