@@ -6,17 +6,18 @@ are no character, a body of another type or none at all.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import parsers as drf_parsers
 from rest_framework.test import APIClient
 
-from annotations import messages
+from annotations import messages, strict_json
 from annotations.api import parsers
 from annotations.models import Annotation, Document
 from tests.factories import make_annotation
 
 PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory's
-DEPTH = parsers.MAX_DEPTH
+DEPTH = strict_json.MAX_DEPTH
 
 
 def nested(levels: int) -> bytes:
@@ -173,3 +174,45 @@ def test_every_api_view_reads_json_with_the_hardened_parser():
                 parser, parsers.JSONParser
             )
             assert not is_plain_json, f"{route}: {view_class.__name__} uses {parser}"
+
+
+HOSTILE_FILES = {
+    "arrays 5,000 deep": (
+        b"[" * 5000 + b"]" * 5000,
+        messages.JSON_TOO_DEEP.format(limit=DEPTH),
+    ),
+    "a 5,000-digit integer": (
+        b'{"title": "t", "text": "x", "n": 1' + b"0" * 5000 + b"}",
+        messages.JSON_NUMBER_TOO_LARGE.format(literal="1" + "0" * 39 + "…"),
+    ),
+    "a lone surrogate in the text": (
+        b'{"title": "t", "text": "x \\ud800 y"}',
+        messages.JSON_LONE_SURROGATE.format(escape="\\ud800"),
+    ),
+    "a repeated key": (
+        b'{"title": "t", "text": "x", "text": "y"}',
+        messages.JSON_DUPLICATE_KEY.format(key='"text"'),
+    ),
+}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+@pytest.mark.parametrize("probe", list(HOSTILE_FILES))
+def test_hostile_json_file_upload_answers_400_on_the_file(
+    client_for, owner, project, probe, suffix
+):
+    content, reason = HOSTILE_FILES[probe]
+    upload = SimpleUploadedFile(f"story{suffix}", content)
+
+    response = client_for(owner).post(
+        "/api/v1/documents/", {"project": project.pk, "file": upload}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    expected = (
+        messages.UNREADABLE_JSON.format(error=reason)
+        if suffix == ".json"
+        else messages.UNREADABLE_JSON_LINE.format(line=1, error=reason)
+    )
+    assert response.json() == {"file": [expected]}
+    assert not Document.objects.exists()
