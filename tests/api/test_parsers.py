@@ -24,17 +24,19 @@ def nested(levels: int) -> bytes:
     return b'{"a": ' * (levels - 1) + b"[]" + b"}" * (levels - 1)
 
 
+TOO_DEEP = messages.JSON_TOO_DEEP.format(limit=DEPTH)
+DEEP_ARRAYS = b"[" * 5000 + b"]" * 5000
+HUGE_INTEGER = b"1" + b"0" * 5000
+HUGE_INTEGER_REFUSED = messages.JSON_NUMBER_TOO_LARGE.format(literal="1" + "0" * 39 + "…")
+
 HOSTILE = {
     # name: (body, the message it answers)
-    "arrays 5,000 deep": (b"[" * 5000 + b"]" * 5000, messages.JSON_TOO_DEEP.format(limit=DEPTH)),
-    "objects 5,000 deep": (nested(5000), messages.JSON_TOO_DEEP.format(limit=DEPTH)),
-    "one level too deep": (nested(DEPTH + 1), messages.JSON_TOO_DEEP.format(limit=DEPTH)),
+    "arrays 5,000 deep": (DEEP_ARRAYS, TOO_DEEP),
+    "objects 5,000 deep": (nested(5000), TOO_DEEP),
+    "one level too deep": (nested(DEPTH + 1), TOO_DEEP),
     "invalid UTF-8": (b'{"rationale": "caf\xe9"}', messages.JSON_NOT_UTF8.format(position=18)),
     "UTF-16": ('{"rationale": "x"}'.encode("utf-16"), messages.JSON_NOT_UTF8.format(position=0)),
-    "a 5,000-digit integer": (
-        b'{"start": 1' + b"0" * 5000 + b"}",
-        messages.JSON_NUMBER_TOO_LARGE.format(literal="1" + "0" * 39 + "…"),
-    ),
+    "a 5,000-digit integer": (b'{"start": ' + HUGE_INTEGER + b"}", HUGE_INTEGER_REFUSED),
     "2**63": (
         b'{"start": 9223372036854775808}',
         messages.JSON_NUMBER_TOO_LARGE.format(literal="9223372036854775808"),
@@ -177,13 +179,10 @@ def test_every_api_view_reads_json_with_the_hardened_parser():
 
 
 HOSTILE_FILES = {
-    "arrays 5,000 deep": (
-        b"[" * 5000 + b"]" * 5000,
-        messages.JSON_TOO_DEEP.format(limit=DEPTH),
-    ),
+    "arrays 5,000 deep": (DEEP_ARRAYS, TOO_DEEP),
     "a 5,000-digit integer": (
-        b'{"title": "t", "text": "x", "n": 1' + b"0" * 5000 + b"}",
-        messages.JSON_NUMBER_TOO_LARGE.format(literal="1" + "0" * 39 + "…"),
+        b'{"title": "t", "text": "x", "n": ' + HUGE_INTEGER + b"}",
+        HUGE_INTEGER_REFUSED,
     ),
     "a lone surrogate in the text": (
         b'{"title": "t", "text": "x \\ud800 y"}',
