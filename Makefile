@@ -10,7 +10,7 @@ PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 ESLINT := node_modules/.bin/eslint
 
-.PHONY: run test lint format install migrate demo bench chromium clean
+.PHONY: run test lint format install migrate demo bench chromium redis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ chromium:
 	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	    || echo "warning: could not install chromium; browser tests will fail" )
 
+# The multi-process throttle test needs a Redis server: the one on 127.0.0.1:6379, or one it
+# starts itself from redis-server; install that when it is missing (needs root or sudo).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || \
+	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) \
+	    || echo "warning: could not install redis-server; the Redis throttle test will fail" )
+
 lint: install $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,7 +63,7 @@ format: install $(NODE_STAMP)
 	$(BIN)/ruff check --fix .
 	$(ESLINT) --fix .
 
-test: install chromium lint
+test: install chromium redis lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,7 +1,24 @@
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 
 from annotations.models import Role
 from tests.factories import UserFactory, make_document, make_project
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters(request):
+    """Throttle counters live in the cache; one test's requests must not throttle another.
+
+    The database cache (the tests' default) is rolled back with each test's transaction;
+    tests that commit, and any other cache, are cleared after the test.
+    """
+    committed = "transactional_db" in request.fixturenames
+    if committed:
+        request.getfixturevalue("transactional_db")  # so it is torn down after this
+    yield
+    if committed or not isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
 """Forms of the browser pages: they parse input; services do the work."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from annotations import importers, messages, services
+from annotations import importers, login_limits, messages, services
 from annotations.selectors_pages import DOCUMENT_SORTS
 
 
@@ -93,3 +95,33 @@ class AddDocumentForm(forms.Form):
             for message in exc.messages:
                 self.add_error(None, ValidationError(message, code="invalid"))
         return []
+
+
+class LoginLimitMixin:
+    """For Django's authentication forms: limit failed attempts (``annotations.login_limits``).
+
+    Over the limit the form has one error, code ``throttled``, and the password is not
+    checked; ``retry_after`` then says how many seconds to wait.
+    """
+
+    retry_after = None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            return super().clean()  # Django reports the missing field; nothing is checked
+        try:
+            with login_limits.login_attempt(self.request, username):
+                return super().clean()
+        except login_limits.TooManyLoginAttempts as exc:
+            self.retry_after = exc.retry_after
+            wait = messages.LOGIN_RETRY_AFTER.format(seconds=exc.retry_after)
+            raise ValidationError(f"{exc} {wait}", code="throttled") from None
+
+
+class LoginForm(LoginLimitMixin, AuthenticationForm):
+    """The login page's form."""
+
+
+class AdminLoginForm(LoginLimitMixin, AdminAuthenticationForm):
+    """The admin's login form: the same limits, so it is no side door for guessing."""

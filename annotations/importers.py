@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
-from annotations import messages
+from annotations import messages, strict_json
 from annotations.models import http_url_validator
 from annotations.services import DocumentImportError, DocumentInput, check_size, decode_text
 
@@ -128,11 +128,15 @@ def _read_html(name: str, text: str) -> list[Record]:
 
 def _read_json(name: str, text: str) -> list[Record]:
     try:
-        parsed = json.loads(text)
+        parsed = strict_json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentImportError(
             messages.MALFORMED_JSON.format(error=exc.msg, line=exc.lineno, column=exc.colno),
             code="malformed_json",
+        ) from exc
+    except strict_json.InvalidJSON as exc:
+        raise DocumentImportError(
+            messages.UNREADABLE_JSON.format(error=exc), code="malformed_json"
         ) from exc
     if isinstance(parsed, dict):
         return [_record("The record", parsed)]
@@ -148,11 +152,17 @@ def _read_jsonl(name: str, text: str) -> list[Record]:
             continue
         where = f"Line {number}"
         try:
-            parsed = json.loads(line)
+            parsed = strict_json.loads(line)
         except json.JSONDecodeError as exc:
             error = DocumentImportError(
                 messages.MALFORMED_JSON_LINE.format(line=number, error=exc.msg, column=exc.colno),
                 code="malformed_json",
+            )
+            records.append(Record(where=where, error=error))
+            continue
+        except strict_json.InvalidJSON as exc:
+            error = DocumentImportError(
+                messages.UNREADABLE_JSON_LINE.format(line=number, error=exc), code="malformed_json"
             )
             records.append(Record(where=where, error=error))
             continue

@@ -47,6 +47,8 @@ MISSING_TITLE = "The document needs a title."
 NO_RECORDS = "The file holds no documents."
 MALFORMED_JSON = "The file is not valid JSON: {error} (line {line}, column {column})."
 MALFORMED_JSON_LINE = "Line {line} is not valid JSON: {error} (column {column})."
+UNREADABLE_JSON = "The file cannot be imported: {error}"
+UNREADABLE_JSON_LINE = "Line {line} cannot be imported: {error}"
 JSON_NOT_RECORDS = "A .json file must hold one object or a list of objects with title and text."
 RECORD_NOT_OBJECT = "{where} is not a JSON object with title and text."
 RECORD_MISSING_FIELD = "{where} has no {field!r}."
@@ -58,6 +60,10 @@ RECORD_BAD_DATE = (
 RECORD_BAD_URL = "{where}: url {value!r} is not an http:// or https:// URL."
 HTML_NO_ARTICLE = "No article text could be found in the HTML page."
 NUL_CHARACTER = "The text contains NUL characters; is this a binary file?"
+
+# Signing in (annotations/login_limits.py): the API, the login page and the admin's.
+TOO_MANY_LOGIN_ATTEMPTS = "Too many failed sign-in attempts for this username or from your address."
+LOGIN_RETRY_AFTER = "Try again in {seconds} seconds."
 
 # Browser pages
 TEXT_OR_FILE = "Paste the text or upload a file (one of the two)."
@@ -71,9 +77,23 @@ BAD_ORDERING = "Cannot order by {fields}; use one of {allowed} (prefix - for des
 IF_MATCH_REQUIRED = (
     'This request needs an If-Match header with the version from the ETag, e.g. If-Match: "3".'
 )
-IF_MATCH_MALFORMED = 'If-Match must be the annotation\'s ETag, e.g. "3".'
+IF_MATCH_MALFORMED = (
+    'If-Match must be * or a comma-separated list of entity-tags, e.g. "3" or "3", W/"4".'
+)
 ANNOTATION_GONE = "This annotation was deleted meanwhile."
 BODY_TOO_LARGE = "The request body is larger than the limit of {limit} bytes."
+EMPTY_BODY = "The request body is empty; send a JSON object."
+# Request bodies that no JSON client means to send (annotations/api/parsers.py).
+JSON_NOT_UTF8 = "The body is not valid UTF-8 (byte {position}); JSON must be sent as UTF-8."
+JSON_MALFORMED = "The body is not valid JSON: {error} (line {line}, column {column})."
+JSON_TOO_DEEP = "The JSON body is nested more than {limit} levels deep."
+JSON_NOT_A_NUMBER = "{literal} is not a JSON number; send a finite number or null."
+JSON_NUMBER_TOO_LARGE = "The number {literal} is too large; numbers must fit in 64 bits."
+JSON_DUPLICATE_KEY = "The key {key} appears twice in one JSON object."
+JSON_LONE_SURROGATE = (
+    "The JSON body holds an unpaired surrogate escape ({escape}), which is not a character."
+)
+UNSUPPORTED_MEDIA_TYPE = "Cannot read a body of type {media_type!r}; send {accepted}."
 API_TEXT_OR_FILE = "Send either the text (with a title) or a file, not both."
 ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per request."
 

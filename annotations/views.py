@@ -3,6 +3,7 @@
 import logging
 
 from django.contrib import messages as flash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import messages, permissions
-from annotations.forms import AddDocumentForm, DocumentListForm
+from annotations.forms import AddDocumentForm, DocumentListForm, LoginForm
 from annotations.models import Document, Project
 from annotations.selectors_pages import (
     documents_for_project,
@@ -40,6 +41,20 @@ def healthz(request):
         logger.exception("Health check: the database is unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; over the failed-attempt limit it answers 429 with Retry-After."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 @login_required

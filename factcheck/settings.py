@@ -94,6 +94,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode, server-side cursors (used to stream exports) break.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers. Taking the write lock when a transaction starts (IMMEDIATE)
     # makes a second reviewer's save wait for the first instead of failing with "database
@@ -156,6 +160,32 @@ FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Fac
 FACTCHECK_ORGANIZATION_URL = os.environ.get("FACTCHECK_ORGANIZATION_URL", "https://example.org/")
 FACTCHECK_PUBLIC_URL = os.environ.get("FACTCHECK_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# The cache holds the throttle counters, so every process and machine must share it: Redis
+# when REDIS_URL is set, else a table in the database (created by `migrate`). Never a
+# per-process cache: with several workers each would count on its own.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "factcheck"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "factcheck_cache",  # made by migration 0002_cache_table
+            # Culling past MAX_ENTRIES would drop live throttle counters; keep room.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# Failed sign-ins allowed per client address and, separately, per username, in a sliding
+# window (annotations/login_limits.py): the token login, the login page and the admin's.
+FACTCHECK_LOGIN_RATE = os.environ.get("THROTTLE_LOGIN", "20/min")
+
 REST_FRAMEWORK = {
     # Token first, so anonymous requests answer 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -163,15 +193,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": int(os.environ.get("API_PAGE_SIZE", 100)),
-    "DEFAULT_THROTTLE_RATES": {
-        "login": os.environ.get("THROTTLE_LOGIN", "20/min"),
-        "export": os.environ.get("THROTTLE_EXPORT", "60/min"),
-    },
+    "DEFAULT_THROTTLE_RATES": {"export": os.environ.get("THROTTLE_EXPORT", "60/min")},
+    # Reverse proxies in front that append to X-Forwarded-For. 0: the client address is the
+    # connection's (a client cannot pick its own by sending the header).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", 0)),
 }
 
 SPECTACULAR_SETTINGS = {

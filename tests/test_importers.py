@@ -210,3 +210,18 @@ def test_read_upload_checks_the_declared_size_first(settings):
     settings.FACTCHECK_MAX_DOCUMENT_BYTES = 1000
     upload.seek(0)
     assert importers.read_upload(upload)[0].title == "Headline"
+
+
+def test_jsonl_lines_python_would_read_but_json_does_not_allow_fail_on_their_own():
+    deep = b"[" * 5000 + b"]" * 5000
+    data = b'{"title": "A", "text": "One."}\n' + deep + b'\n{"title": "C", "text": "x", "n": NaN}\n'
+
+    records = importers.read_records("mixed.jsonl", data)
+
+    assert [r.document.title if r.document else None for r in records] == ["A", None, None]
+    assert str(records[1].error) == messages.UNREADABLE_JSON_LINE.format(
+        line=2, error=messages.JSON_TOO_DEEP.format(limit=32)
+    )
+    assert str(records[2].error) == messages.UNREADABLE_JSON_LINE.format(
+        line=3, error=messages.JSON_NOT_A_NUMBER.format(literal="NaN")
+    )

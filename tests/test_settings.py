@@ -198,3 +198,12 @@ def test_compose_file_runs_postgres_and_the_app_with_health_checks():
     for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
         assert ":?" in web["environment"][name], f"{name} must be required, not defaulted"
     assert web["environment"]["DEBUG"] == "0"
+
+
+def test_compose_file_runs_redis_and_the_app_uses_it_as_its_cache():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    redis, web = compose["services"]["redis"], compose["services"]["web"]
+    assert redis["image"].startswith("redis:")
+    assert "redis-cli" in redis["healthcheck"]["test"]
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert web["environment"]["REDIS_URL"] == "redis://redis:6379/0"

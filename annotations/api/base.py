@@ -5,6 +5,7 @@ from rest_framework import generics
 from rest_framework.renderers import JSONRenderer
 
 from annotations.api.pagination import Pagination
+from annotations.api.parsers import require_body
 from annotations.api.validation import (
     RejectUnknownQueryParams,
     StrictOrderingFilter,
@@ -27,6 +28,7 @@ class ApiView(generics.GenericAPIView):
 
     def parse(self, serializer_class, **context):
         """Validate the body with an input serializer and return its clean data."""
+        require_body(self.request)
         serializer = serializer_class(
             data=self.request.data, context={**self.get_serializer_context(), **context}
         )

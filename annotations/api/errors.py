@@ -2,8 +2,10 @@
 
 Set as ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``. Service exceptions are mapped here so the
 views can stay thin: Django's ``ValidationError`` → 400 naming the fields,
-``VersionConflict`` → 412 with the current annotation, an oversized body → 413, SQLite's
-"database is locked" → 503 with ``Retry-After``.
+``VersionConflict`` → 412 with the current annotation, an oversized body → 413, a body
+type the view cannot read → 415 naming the types it can, too many failed sign-ins → 429
+with ``Retry-After``, SQLite's "database is locked" → 503 with ``Retry-After``. Malformed
+JSON is refused by ``annotations.api.parsers`` (400).
 """
 
 from django.core.exceptions import (
@@ -18,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotations import messages
+from annotations.login_limits import TooManyLoginAttempts
 from annotations.services import VersionConflict
 
 
@@ -66,10 +69,22 @@ def version_conflict_response(exc: VersionConflict) -> Response:
     )
 
 
+def unsupported_media_type(context) -> exceptions.UnsupportedMediaType:
+    """DRF's 415, saying which body types the endpoint reads."""
+    media_type = context["request"].content_type
+    accepted = " or ".join(parser.media_type for parser in context["view"].get_parsers())
+    detail = messages.UNSUPPORTED_MEDIA_TYPE.format(media_type=media_type, accepted=accepted)
+    return exceptions.UnsupportedMediaType(media_type, detail=detail)
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, VersionConflict):
         return version_conflict_response(exc)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, TooManyLoginAttempts):
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=str(exc))
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc = unsupported_media_type(context)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_detail(exc))
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(str(exc))

@@ -13,10 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations import messages
+from annotations.api.throttles import ScopedRateThrottle
 from annotations.exporters import DEFAULT_FORMAT, EXPORTERS, ExportContext, Exporter, buffered
 from annotations.models import Document, Project, ReviewState, VerificationStatus
 from annotations.selectors import (
@@ -172,7 +172,7 @@ class FirstRendererNegotiation(DefaultContentNegotiation):
 class ExportAnnotationsView(APIView):
     """Export the annotations you can see, in one of several formats, as a download."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle]  # counted across workers (api/throttles.py)
     throttle_scope = "export"
     content_negotiation_class = FirstRendererNegotiation
 

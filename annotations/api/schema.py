@@ -13,15 +13,17 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description='The annotation\'s version as given by its ETag, e.g. "3". '
-    "A stale version answers 412 with the current annotation.",
+    description='The annotation\'s version as given by its ETag, e.g. "3"; or * (any '
+    'version), or a list ("3", "4") that matches when one tag does (RFC 9110). A tag that '
+    "is not the current version answers 412 with the current annotation.",
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description='Optional: the version the decision was based on, e.g. "3".',
+    description='Optional: the version the decision was based on, e.g. "3" (or *, or a '
+    "list, as for edits).",
 )
 
 CONFLICT = OpenApiResponse(
@@ -29,7 +31,7 @@ CONFLICT = OpenApiResponse(
         "VersionConflict",
         fields={"detail": serializers.CharField(), "current": AnnotationSerializer()},
     ),
-    description="The If-Match version is stale; the body holds the current annotation.",
+    description="If-Match names no current version; the body holds the current annotation.",
 )
 
 VALIDATION = OpenApiResponse(

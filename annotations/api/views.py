@@ -6,16 +6,17 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.filters import SearchFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.settings import api_settings
 
-from annotations import importers, messages, permissions, services
+from annotations import importers, login_limits, messages, permissions, services
 from annotations.api import schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.filters import DocumentFilter
+from annotations.api.parsers import require_body
 from annotations.api.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
@@ -25,12 +26,20 @@ from annotations.api.validation import reject_oversized_body
 from annotations.models import Document, Sentence
 
 
+class TokenLoginSerializer(AuthTokenSerializer):
+    """DRF's username + password check, within the failed-attempt limits (429 beyond)."""
+
+    def validate(self, attrs):
+        with login_limits.login_attempt(self.context["request"], attrs["username"]):
+            return super().validate(attrs)
+
+
 class TokenLoginView(ObtainAuthToken):
-    """Exchange a username and password for an API token (throttled: scope ``login``)."""
+    """Exchange a username and password for an API token (failed attempts are limited)."""
 
     authentication_classes = ()
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    serializer_class = TokenLoginSerializer
 
     def initial(self, request, *args, **kwargs):
         reject_oversized_body(request)
@@ -45,6 +54,7 @@ class TokenLoginView(ObtainAuthToken):
         },
     )
     def post(self, request, *args, **kwargs):
+        require_body(request)
         return super().post(request, *args, **kwargs)
 
 
@@ -62,7 +72,6 @@ class DocumentListView(ApiListView):
     filter_backends = [*ApiView.filter_backends, SearchFilter]
     search_fields = ["title"]
     ordering_fields = ["id", "title", "created_at", "published_at"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         # Meta.ordering is ignored by aggregating queries; order explicitly.

@@ -1,5 +1,7 @@
 """Writing annotations and their sources: versioned, permission-checked, with history."""
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -37,15 +39,19 @@ def _require_edit(user, annotation: Annotation) -> str:
     return role
 
 
-def _claim_version(annotation: Annotation, expected_version: int | None) -> None:
+def _claim_version(annotation: Annotation, expected_version: int | Collection[int] | None) -> None:
     """Atomically take the next version, or raise ``VersionConflict``.
 
+    ``expected_version`` is the version the edit was based on, or a set of acceptable ones
+    (an ``If-Match`` list; an empty set matches nothing), or ``None`` for any version.
     The conditional UPDATE is the lock: on PostgreSQL it locks the row, on SQLite the
     database, so two writers holding the same version cannot both succeed.
     """
     queryset = Annotation.objects.filter(pk=annotation.pk)
-    if expected_version is not None:
+    if isinstance(expected_version, int):
         queryset = queryset.filter(version=expected_version)
+    elif expected_version is not None:
+        queryset = queryset.filter(version__in=expected_version)
     if not queryset.update(version=F("version") + 1):
         raise VersionConflict(Annotation.objects.with_related().filter(pk=annotation.pk).first())
     annotation.version = Annotation.objects.values_list("version", flat=True).get(pk=annotation.pk)

@@ -1,17 +1,8 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from annotations.models import Role
 from tests.factories import UserFactory, make_document
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Throttle counters live in the cache; one test's requests must not throttle another."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

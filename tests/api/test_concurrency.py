@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from annotations import messages
 from annotations.models import Annotation
 from tests.factories import make_annotation
 
@@ -55,25 +56,104 @@ def test_stale_if_match_answers_412_with_the_current_annotation(
     assert annotation.rationale == ""
 
 
-@pytest.mark.parametrize("header", ['"1"', 'W/"1"', "1"])
-def test_if_match_accepts_strong_weak_and_bare_versions(client_for, annotator, annotation, header):
-    response = client_for(annotator).patch(
-        detail(annotation), {"rationale": "ok"}, format="json", HTTP_IF_MATCH=header
+@pytest.fixture
+def edited(annotation, reviewer, client_for):
+    """The annotation at version 2 (a reviewer saved it once)."""
+    client_for(reviewer).patch(
+        detail(annotation), {"verification_status": "false"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    annotation.refresh_from_db()
+    assert annotation.version == 2
+    return annotation
+
+
+def send(client, method, annotation, header):
+    if method == "review":
+        url, body = f"{detail(annotation)}review/", {"decision": "approve"}
+        return client.post(url, body, format="json", HTTP_IF_MATCH=header)
+    return getattr(client, method)(
+        detail(annotation), {"rationale": "mine"}, format="json", HTTP_IF_MATCH=header
     )
 
-    assert response.status_code == 200
+
+# RFC 9110 §13.1.1: "*" matches any current version; a list matches when one tag does.
+MATCHING = [
+    '"2"',
+    'W/"2"',  # weak tags are compared weakly
+    "2",  # bare, as earlier clients send
+    "*",
+    '"1", "2"',
+    '"7",W/"2"',
+    ' , "2" ,, ',  # empty list elements are allowed (§5.6.1)
+]
+# Well-formed entity-tags that are not the current version: 412 with the current state.
+NOT_MATCHING = [
+    '"1"',
+    '"7"',
+    '"abc"',
+    '"1", "3"',
+    '"2,"',  # one tag holding a comma, not "2"
+    '"02"',  # compared as strings: not "2"
+    '"0"',
+    '"99999999999"',
+    '"' + "9" * 5000 + '"',
+    '""',
+    ",",  # a list of no tags matches nothing
+]
+EVERY_CONDITIONAL_WRITE = pytest.mark.parametrize("method", ["patch", "delete", "review"])
+# Not "*" and not an entity-tag list: 400.
+MALFORMED = ["abc", '"2', '2"', '"2" "3"', '*, "2"', "W/2", 'W/ "2"', 'w/"2"', '"a b"', "2 3"]
 
 
-@pytest.mark.parametrize("header", ["*", '"abc"', '"1", "2"', '"99999999999"'])
-def test_malformed_if_match_answers_400_naming_the_header(
-    client_for, annotator, annotation, header
+@EVERY_CONDITIONAL_WRITE
+@pytest.mark.parametrize("header", MATCHING)
+def test_if_match_that_matches_the_current_version_lets_the_write_through(
+    client_for, owner, edited, method, header
 ):
-    response = client_for(annotator).patch(
-        detail(annotation), {"rationale": "x"}, format="json", HTTP_IF_MATCH=header
-    )
+    response = send(client_for(owner), method, edited, header)
+
+    assert response.status_code in (200, 204), response.content
+    if method == "delete":
+        assert not Annotation.objects.filter(pk=edited.pk).exists()
+    else:
+        assert response["ETag"] == '"3"'
+
+
+@EVERY_CONDITIONAL_WRITE
+@pytest.mark.parametrize("header", NOT_MATCHING)
+def test_if_match_naming_other_versions_answers_412_with_the_current_state(
+    client_for, owner, edited, method, header
+):
+    response = send(client_for(owner), method, edited, header)
+
+    assert response.status_code == 412
+    body = response.json()
+    assert body["detail"] == messages.VERSION_CONFLICT
+    assert body["current"]["version"] == 2
+    assert body["current"]["verification_status"] == "false"
+    assert response["ETag"] == '"2"'
+    stored = Annotation.objects.get(pk=edited.pk)
+    assert (stored.version, stored.rationale, stored.review_state) == (2, "", "pending")
+
+
+@EVERY_CONDITIONAL_WRITE
+@pytest.mark.parametrize("header", MALFORMED)
+def test_if_match_that_is_not_an_entity_tag_list_answers_400_naming_the_header(
+    client_for, owner, edited, method, header
+):
+    response = send(client_for(owner), method, edited, header)
 
     assert response.status_code == 400
-    assert "If-Match" in response.json()
+    assert response.json() == {"If-Match": [messages.IF_MATCH_MALFORMED]}
+    assert Annotation.objects.get(pk=edited.pk).version == 2
+
+
+def test_if_match_star_still_needs_the_annotation_to_exist(client_for, owner, annotation):
+    client_for(owner).delete(detail(annotation), HTTP_IF_MATCH="*")
+
+    response = client_for(owner).delete(detail(annotation), HTTP_IF_MATCH="*")
+
+    assert response.status_code == 404
 
 
 def test_two_clients_patching_the_same_version_one_wins_one_gets_412(

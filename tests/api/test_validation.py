@@ -124,7 +124,9 @@ def test_malformed_json_answers_400(api):
     response = api.post(URL, '{"sentence": 1,', content_type="application/json")
 
     assert response.status_code == 400
-    assert "JSON parse error" in response.json()["detail"]
+    assert response.json()["detail"] == messages.JSON_MALFORMED.format(
+        error="Expecting property name enclosed in double quotes", line=1, column=16
+    )
 
 
 def test_oversized_body_answers_413_json(api, settings, valid_body):
