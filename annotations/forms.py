@@ -93,3 +93,10 @@ class AddDocumentForm(forms.Form):
             for message in exc.messages:
                 self.add_error(None, ValidationError(message, code="invalid"))
         return []
+
+
+class FiguresForm(forms.Form):
+    """The query of the agreement page and the dashboard: a format, and a document."""
+
+    document = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    format = forms.ChoiceField(required=False, choices=[("", "Page"), ("csv", "CSV")])
