@@ -29,6 +29,7 @@ AGE_BUCKETS = (
     ("1 to 7 days", timedelta(days=7)),
     ("Over 7 days", None),
 )
+SHORT_STATE = {ReviewState.PENDING: "Pending", ReviewState.CHANGES_REQUESTED: "Returned"}
 CSV_COLUMNS = ("panel", "series", "label", "value")
 
 
@@ -67,7 +68,7 @@ def annotations_per_day(user, project, now) -> Panel:
     chart = svgcharts.stacked_columns(
         chart_id="chart-per-day",
         title=f"Annotations per day and annotator, last {DAYS} days",
-        description=f"{total} annotations by {len(series)} annotators; the numbers are in the table.",
+        description=f"{total} annotations by {len(series)} annotators; numbers in the table.",
         categories=labels,
         series=series,
     )
@@ -107,6 +108,8 @@ def verdicts_by_status(user, project, now) -> Panel:
         title="Annotations by verification status",
         description=f"{sum(counts.values())} annotations; the table next to it has the numbers.",
         bars=[svgcharts.Bar(status.label, n, f"status-{status.value}") for status, n in rows],
+        width=360,
+        label_w=100,
     )
     csv = [("", status.value, n) for status, n in rows]
     data = {"chart": chart, "rows": rows, "total": sum(counts.values())}
@@ -154,7 +157,9 @@ def review_backlog(user, project, now) -> Panel:
             }
         )
     bars = [
-        svgcharts.Bar(f"{row['state'].label}, {label.lower()}", n, f"state-{row['state'].value}")
+        svgcharts.Bar(
+            f"{SHORT_STATE[row['state']]}, {label.lower()}", n, f"state-{row['state'].value}"
+        )
         for row in rows
         for label, n in row["buckets"]
     ]
@@ -163,6 +168,8 @@ def review_backlog(user, project, now) -> Panel:
         title="Review backlog by state and age",
         description=f"{sum(r['total'] for r in rows)} annotations waiting; numbers in the table.",
         bars=bars,
+        width=520,
+        label_w=190,
     )
     csv = [(row["state"].value, label, n) for row in rows for label, n in row["buckets"]]
     csv += [(row["state"].value, "oldest_days", _days(row["oldest_age"])) for row in rows]
@@ -219,6 +226,8 @@ def agreement_by_document(user, project, now) -> Panel:
             for d in shown
         ],
         maximum=1.0,
+        width=640,
+        label_w=280,
         markers=[(agreement_report.TENTATIVE, ".667"), (agreement_report.RELIABLE, ".800")],
     )
     csv = [(d.title, "claim_type_alpha", _blank(d.claim_type_alpha)) for d in documents]
@@ -230,8 +239,8 @@ def agreement_by_document(user, project, now) -> Panel:
 
 PANELS = (
     annotations_per_day,
-    verdicts_by_status,
     review_backlog,
+    verdicts_by_status,
     time_to_approval,
     agreement_by_document,
 )

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 FONT_PX = 12
-LABEL_CHARS = 30  # longer bar labels are cut, with the whole label in the bar's tooltip
+LABEL_CHARS = 40  # longer bar labels are cut, with the whole label in the bar's tooltip
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,15 @@ def stacked_columns(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[int]]],
     label_every: int = 7,
+    width: int = 1240,
+    height: int = 200,
 ) -> SafeString:
     """One column per category (e.g. a day), stacked by series (e.g. an annotator).
 
     ``series`` are ``(name, values)`` with one value per category; series ``i`` is drawn
-    with the CSS class ``series-{i % 8}`` and every ``label_every``-th category is labelled.
+    with the CSS class ``series-{i % 8}``; every ``label_every``-th category counting back
+    from the last is labelled.
     """
-    width, height = 760, 230
     left, right, top, bottom = 40, 8, 10, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
@@ -103,7 +105,7 @@ def stacked_columns(
                     value,
                 )
             )
-        if i % label_every == 0 or i == len(categories) - 1:
+        if (len(categories) - 1 - i) % label_every == 0:
             parts.append(
                 format_html(
                     '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
@@ -146,14 +148,15 @@ def horizontal_bars(
     bars: Sequence[Bar],
     maximum: float | None = None,
     markers: Sequence[tuple[float, str]] = (),
+    width: int = 560,
+    label_w: int = 210,
 ) -> SafeString:
     """One labelled bar per row, from 0 to ``maximum`` (the largest value by default).
 
     ``markers`` draw dashed reference lines, e.g. at alpha .667 and .800. Bars with no
     value (``None``) show their ``text`` only; negative values are drawn as empty bars.
     """
-    row_h, label_w, value_w = 24, 210, 70
-    width = 560
+    row_h, value_w = 24, 56
     top = 18 if markers else 6
     height = top + row_h * max(len(bars), 1) + 6
     plot_w = width - label_w - value_w
@@ -174,7 +177,8 @@ def horizontal_bars(
         )
     for i, bar in enumerate(bars):
         y = top + i * row_h
-        shown = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[: LABEL_CHARS - 1] + "…"
+        chars = min(LABEL_CHARS, label_w // 7)
+        shown = bar.label if len(bar.label) <= chars else bar.label[: chars - 1] + "…"
         bar_w = plot_w * max(bar.value or 0, 0) / ceiling
         text = bar.text or ("—" if bar.value is None else _number(bar.value))
         parts.append(
