@@ -125,3 +125,10 @@ class LoginForm(LoginLimitMixin, AuthenticationForm):
 
 class AdminLoginForm(LoginLimitMixin, AdminAuthenticationForm):
     """The admin's login form: the same limits, so it is no side door for guessing."""
+
+
+class FiguresForm(forms.Form):
+    """The query of the agreement page and the dashboard: a format, and a document."""
+
+    document = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    format = forms.ChoiceField(required=False, choices=[("", "Page"), ("csv", "CSV")])

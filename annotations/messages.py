@@ -139,3 +139,6 @@ MIGRATION_UNKNOWN_CLAIM_TYPE = "--map-label: project {project!r} has no claim ty
 MIGRATION_BAD_LABEL_MAP = "--map-label takes LABEL=SLUG, e.g. --map-label PER=quote; got {value!r}."
 MIGRATION_NEEDS_PROJECT = "--from {tool} needs --project SLUG."
 MIGRATION_OPTION_NOT_FOR = "{option} does not apply to {tool}."
+
+# Agreement page and dashboard
+CANNOT_SEE_DASHBOARD = "Only reviewers and owners of the project may see its dashboard."

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from annotations import views
+from annotations import views, views_figures
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -10,5 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/documents/new/", views.add_document, name="add_document"),
+    path("projects/<int:pk>/agreement/", views_figures.agreement_page, name="agreement"),
+    path("projects/<int:pk>/dashboard/", views_figures.dashboard_page, name="dashboard"),
     path("documents/<int:pk>/annotate/", views.annotate, name="annotate"),
 ]

@@ -23,6 +23,6 @@ def open_workspace(page, document, fragment: str = ""):
     expect(page.locator("body")).to_have_attribute("data-ready", "1")
 
 
-def shot(page, name: str):
+def shot(page, name: str, full_page: bool = False):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
