@@ -2,6 +2,8 @@
 
 SPAN_OUTSIDE = "The span must lie inside the sentence, with start before end."
 CLAIM_TYPE_OTHER_PROJECT = "This claim type belongs to another project."
+CLAIM_OTHER_PROJECT = "This claim belongs to another project."
+CLAIM_TEXT_EMPTY = "A claim needs its wording."
 SOURCE_URL_SCHEME = "Enter an http:// or https:// URL."
 DUPLICATE_ANNOTATION = "You have already annotated this exact span."
 VERSION_CONFLICT = "Someone else changed this annotation meanwhile; reload it and try again."

@@ -16,6 +16,7 @@ from annotations.services.annotations import (
     set_verification_status,
     update_annotation,
 )
+from annotations.services.claims import create_claim
 from annotations.services.documents import (
     DocumentImportError,
     DocumentInput,
@@ -54,6 +55,7 @@ __all__ = [
     "check_size",
     "content_hash",
     "create_annotation",
+    "create_claim",
     "create_project",
     "decode_text",
     "delete_annotation",
