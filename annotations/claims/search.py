@@ -1,8 +1,8 @@
 """Find the claims of a project that a sentence may repeat ("Seen before").
 
 Two steps behind one function. First the database fetches a few dozen candidates by their
-canonical form (``Claim.normalized_text``): on PostgreSQL through the trigram and
-full-text GIN indexes of migration 0002, elsewhere (SQLite) by scanning the project's
+canonical form (``Claim.normalized_text``): on PostgreSQL by full-text search on the GIN
+index of migration 0002, elsewhere (SQLite) by scanning the project's
 claims and keeping the ones that share the most canonical tokens. Then
 ``matching.rank`` scores each candidate against the sentence, applying the rule that
 key facts must agree, and keeps the best. No network, no model: all of it runs in the
@@ -15,30 +15,35 @@ from annotations.claims import matching
 from annotations.claims.normalize import analyze
 from annotations.models import Claim
 
-CANDIDATES = 40  # per retrieval method; the re-ranker sees at most twice as many
+CANDIDATES = 60  # how many the re-ranker scores
 
-# Both halves use an index: ``%`` the trigram GIN index (similarity above
-# pg_trgm.similarity_threshold), ``@@`` the full-text GIN index, with the sentence's
-# canonical words OR-ed so that a claim embedded in a longer sentence is still found.
+# Rows are found by the sentence's key facts and names OR-ed (few claims share them, so
+# the GIN index on the stored vector of migration 0002 narrows the scan) and ranked by
+# all its canonical words, so that a reworded or embedded repeat still comes first. A
+# sentence without facts or names is matched on all its words. pg_trgm was measured and
+# left out: see the README, "Seen before: how claims are matched".
 POSTGRES_CANDIDATES = """
-(SELECT id, text FROM annotations_claim
-  WHERE project_id = %(project)s AND normalized_text %% %(text)s
-  ORDER BY similarity(normalized_text, %(text)s) DESC LIMIT %(limit)s)
-UNION
-(SELECT id, text FROM annotations_claim,
-        (SELECT replace(plainto_tsquery('simple', %(text)s)::text, '&', '|')::tsquery) AS q(query)
-  WHERE project_id = %(project)s
-    AND to_tsvector('simple'::regconfig, normalized_text) @@ query
-  ORDER BY ts_rank(to_tsvector('simple'::regconfig, normalized_text), query) DESC
-  LIMIT %(limit)s)
+SELECT id, text
+  FROM annotations_claim,
+       (SELECT replace(plainto_tsquery('simple', %(filter)s)::text, '&', '|')::tsquery,
+               replace(plainto_tsquery('simple', %(text)s)::text, '&', '|')::tsquery)
+       AS q(filter, ranking)
+ WHERE project_id = %(project)s AND search_vector @@ q.filter
+ ORDER BY ts_rank(search_vector, q.ranking, 1) DESC
+ LIMIT %(limit)s
 """
 
 
-def _postgres_candidates(project_id: int, canonical: str) -> list[tuple[int, str]]:
+def _postgres_candidates(project_id: int, analysis) -> list[tuple[int, str]]:
+    key = analysis.key_tokens or analysis.tokens
+    params = {
+        "project": project_id,
+        "filter": " ".join(sorted(key)),
+        "text": analysis.canonical,
+        "limit": CANDIDATES,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            POSTGRES_CANDIDATES, {"project": project_id, "text": canonical, "limit": CANDIDATES}
-        )
+        cursor.execute(POSTGRES_CANDIDATES, params)
         return cursor.fetchall()
 
 
@@ -56,7 +61,7 @@ def _scanned_candidates(project_id: int, tokens: frozenset) -> list[tuple[int, s
         if shared:
             scored.append((shared / len(words) + 0.25 * shared / len(tokens), claim_id, text))
     scored.sort(reverse=True)
-    return [(claim_id, text) for _, claim_id, text in scored[: 2 * CANDIDATES]]
+    return [(claim_id, text) for _, claim_id, text in scored[:CANDIDATES]]
 
 
 def similar_claims(project, text: str, limit: int = 5) -> list[tuple[Claim, float]]:
@@ -70,7 +75,7 @@ def similar_claims(project, text: str, limit: int = 5) -> list[tuple[Claim, floa
         return []
     project_id = getattr(project, "pk", project)
     if connection.vendor == "postgresql":
-        candidates = _postgres_candidates(project_id, analysis.canonical)
+        candidates = _postgres_candidates(project_id, analysis)
     else:
         candidates = _scanned_candidates(project_id, analysis.tokens)
     ranked = matching.rank(text, candidates, limit=limit)

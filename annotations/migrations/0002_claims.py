@@ -3,30 +3,28 @@
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-# Similar-claim search on PostgreSQL: trigram similarity and full-text search over the
-# canonical form. Expression indexes the model cannot declare portably, so they are
-# created here and only on PostgreSQL; SQLite scans (annotations/claims/search.py).
-SEARCH_INDEXES = [
-    ("claim_normalized_trgm", "USING gin (normalized_text gin_trgm_ops)"),
-    ("claim_normalized_fts", "USING gin (to_tsvector('simple'::regconfig, normalized_text))"),
+# Similar-claim search on PostgreSQL (annotations/claims/search.py): the canonical form's
+# full-text vector as a stored generated column, with a GIN index. PostgreSQL only, so
+# it is created here rather than declared on the model; Django never reads or writes the
+# column. SQLite has neither and scans instead.
+SEARCH_VECTOR = [
+    "ALTER TABLE annotations_claim ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('simple'::regconfig, normalized_text)) STORED",
+    "CREATE INDEX claim_search_vector ON annotations_claim USING gin (search_vector)",
 ]
 
 
-def create_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in SEARCH_INDEXES:
-        schema_editor.execute(f"CREATE INDEX {name} ON annotations_claim {definition}")
+def add_search_vector(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in SEARCH_VECTOR:
+            schema_editor.execute(statement)
 
 
-def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _ in SEARCH_INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+def remove_search_vector(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE annotations_claim DROP COLUMN search_vector")
 
 
 class Migration(migrations.Migration):
@@ -37,7 +35,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
         migrations.CreateModel(
             name='Claim',
             fields=[
@@ -110,5 +107,5 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='claim_text_not_empty'),
         ),
-        migrations.RunPython(create_search_indexes, drop_search_indexes),
+        migrations.RunPython(add_search_vector, remove_search_vector),
     ]
