@@ -47,11 +47,12 @@ STATES = """Alabama Alaska Arizona Arkansas California Colorado Connecticut Dela
 Georgia Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Michigan
 Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania
 Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming""".split()  # noqa: SIM905
-FIRST = ["Ana", "Ben", "Carla", "Dev", "Elena", "Farid", "Gwen", "Hugo", "Iris", "Jonas", "Keiko", "Luis", "Mara", "Nils", "Olga", "Pete"]
-LAST = (
-    ["Abbott", "Bauer", "Chen", "Diaz", "Eriksen", "Fofana", "Gupta", "Hale", "Ivanov", "Jensen", "Kowalski", "Lopez", "Moreau"]
-)
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November"]
+FIRST = """Ana Ben Carla Dev Elena Farid Gwen Hugo Iris Jonas Keiko Luis Mara Nils Olga
+Pete""".split()  # noqa: SIM905
+LAST = """Abbott Bauer Chen Diaz Eriksen Fofana Gupta Hale Ivanov Jensen Kowalski Lopez
+Moreau""".split()  # noqa: SIM905
+MONTHS = """January February March April May June July August September October
+November""".split()  # noqa: SIM905
 
 
 def claim_texts(count: int, seed: int = 9) -> list[str]:
