@@ -56,37 +56,16 @@ November""".split()  # noqa: SIM905
 
 
 def claim_texts(count: int, seed: int = 9) -> list[str]:
-    """Distinct claims on the evaluation set's beats, with a newsroom's spread of places,
-    people, figures and dates (the evaluation pool's few slot values would make every
-    claim share its words with thousands of others, which no real project does)."""
-    from tests.claim_matching_set import TEMPLATES
+    """Distinct claims from the evaluation set's templates, with a newsroom's spread of
+    places and people: the pool's seven cities and five people would make every claim
+    share its names with thousands of others, which no real project does."""
+    from tests.claim_matching_set import fill
 
     rng = random.Random(seed)
+    people = [f"{first} {last}" for first in FIRST for last in LAST]
     texts: set[str] = set()
     while len(texts) < count:
-        year = rng.randint(1995, 2026)
-        texts.add(
-            rng.choice(TEMPLATES).format(
-                state=rng.choice(STATES),
-                city=rng.choice(CITIES),
-                month=rng.choice(MONTHS),
-                day=rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
-                person=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                pct=f"{rng.randint(1, 60)}.{rng.randint(0, 9)}",
-                m=f"{rng.choice([1.5, 2, 3.2, 6.5, 9, 14, 27, 45, 60, 110]) * rng.randint(1, 9):g}",
-                n=rng.randint(10, 9000),
-                small=rng.randint(2, 40),
-                year=year,
-                year2=year + 1,
-                wage=f"{rng.randint(9, 19)}.{rng.choice(['00', '25', '50', '75'])}",
-                v1=rng.randint(4, 9),
-                v2=rng.randint(0, 3),
-                gas=f"{rng.randint(2, 5)}.{rng.randint(10, 99)}",
-                rank=rng.randint(4, 49),
-                rent=rng.randint(600, 3500),
-                dayn=rng.randint(2, 28),
-            )
-        )
+        texts.add(fill(rng, states=STATES, cities=CITIES, months=MONTHS, people=people))
     return sorted(texts)
 
 
@@ -98,7 +77,7 @@ def build(claims: int, annotations: int) -> "object":
     from annotations.claims.normalize import canonical_text
     from annotations.models import Annotation, Claim, Project
 
-    slug = f"bench-claims-v2-{claims}x{annotations}"
+    slug = f"bench-claims-v3-{claims}x{annotations}"
     project = Project.objects.filter(slug=slug).first()
     if project and project.claims.count() == claims and project.annotations.count() == annotations:
         return project

@@ -110,34 +110,37 @@ UNRELATED = [
 ]
 
 
+def fill(rng: random.Random, *, states=STATES, cities=CITIES, months=MONTHS, people=PEOPLE) -> str:
+    """One claim from a random template with random figures, places, people and dates."""
+    year = rng.randint(2010, 2025)
+    return rng.choice(TEMPLATES).format(
+        state=rng.choice(states),
+        city=rng.choice(cities),
+        month=rng.choice(months),
+        day=rng.choice(DAYS),
+        person=rng.choice(people),
+        pct=f"{rng.randint(2, 40)}.{rng.randint(1, 9)}",
+        m=rng.choice([1.5, 2, 6.5, 9, 14, 27, 45, 60, 110]),
+        n=rng.randint(50, 5000),
+        small=rng.randint(2, 19),
+        year=year,
+        year2=year + 1,
+        wage=rng.choice(["11.50", "12.25", "14", "15.10"]),
+        v1=rng.randint(4, 7),
+        v2=rng.randint(0, 3),
+        gas=f"3.{rng.randint(10, 99)}",
+        rank=rng.randint(4, 49),
+        rent=rng.randint(900, 2200),
+        dayn=rng.randint(2, 28),
+    )
+
+
 def distractors(seed: int = 20261201, count: int = 480) -> list[str]:
     """Claims on the same beats with other facts, and unrelated ones; fixed by ``seed``."""
     rng = random.Random(seed)
     out = list(UNRELATED)
     while len(out) < count:
-        year = rng.randint(2010, 2025)
-        out.append(
-            rng.choice(TEMPLATES).format(
-                state=rng.choice(STATES),
-                city=rng.choice(CITIES),
-                month=rng.choice(MONTHS),
-                day=rng.choice(DAYS),
-                person=rng.choice(PEOPLE),
-                pct=f"{rng.randint(2, 40)}.{rng.randint(1, 9)}",
-                m=rng.choice([1.5, 2, 6.5, 9, 14, 27, 45, 60, 110]),
-                n=rng.randint(50, 5000),
-                small=rng.randint(2, 19),
-                year=year,
-                year2=year + 1,
-                wage=rng.choice(["11.50", "12.25", "14", "15.10"]),
-                v1=rng.randint(4, 7),
-                v2=rng.randint(0, 3),
-                gas=f"3.{rng.randint(10, 99)}",
-                rank=rng.randint(4, 49),
-                rent=rng.randint(900, 2200),
-                dayn=rng.randint(2, 28),
-            )
-        )
+        out.append(fill(rng))
     return sorted(set(out))
 
 
