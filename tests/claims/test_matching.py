@@ -1,6 +1,8 @@
 """The rule that makes suggestions safe: key facts must agree, or it is another claim."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotations.claims.matching import MIN_SCORE, conflicts, rank, score
 from annotations.claims.normalize import analyze
@@ -104,3 +106,10 @@ def test_rank_orders_best_first_and_leaves_out_noise():
     assert [key for key, _ in ranked] == ["claim"]
     assert ranked[0][1] >= MIN_SCORE
     assert rank("", candidates) == []
+
+
+@given(st.text(max_size=300), st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_scores_between_0_and_1_and_a_claim_matches_itself(sentence, claim):
+    assert 0.0 <= score(sentence, claim) <= 1.0
+    assert score(claim, claim) == (1.0 if analyze(claim).tokens else 0.0)
