@@ -40,3 +40,8 @@ def can_review(user, project, role=None) -> bool:
 
 def can_manage_project(user, project, role=None) -> bool:
     return (role or role_in(user, project)) == Role.OWNER
+
+
+def can_edit_claim(user, project, role=None) -> bool:
+    """The desk (reviewers and owners) words claims, sets their verdict, merges them."""
+    return (role or role_in(user, project)) in EDITOR_ROLES

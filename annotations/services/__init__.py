@@ -16,7 +16,13 @@ from annotations.services.annotations import (
     set_verification_status,
     update_annotation,
 )
-from annotations.services.claims import create_claim
+from annotations.services.claims import (
+    ClaimVersionConflict,
+    create_claim,
+    delete_claim,
+    merge_claims,
+    update_claim,
+)
 from annotations.services.documents import (
     DocumentImportError,
     DocumentInput,
@@ -44,6 +50,7 @@ __all__ = [
     "DEFAULT_CLAIM_TYPES",
     "REVIEW_DECISIONS",
     "SOURCE_FIELDS",
+    "ClaimVersionConflict",
     "DocumentImportError",
     "DocumentInput",
     "VersionConflict",
@@ -59,7 +66,9 @@ __all__ = [
     "create_project",
     "decode_text",
     "delete_annotation",
+    "delete_claim",
     "import_document",
+    "merge_claims",
     "normalize_text",
     "remove_member",
     "remove_members",
@@ -67,4 +76,5 @@ __all__ = [
     "seed_default_claim_types",
     "set_verification_status",
     "update_annotation",
+    "update_claim",
 ]
