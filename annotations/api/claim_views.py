@@ -38,6 +38,14 @@ CONFLICT = OpenApiResponse(
     description="The If-Match version is stale; the body holds the current claim.",
 )
 
+# What every If-Match write may answer besides its success.
+VERSIONED_WRITE = {
+    403: schema.FORBIDDEN,
+    404: schema.NOT_FOUND,
+    412: CONFLICT,
+    428: schema.PRECONDITION_REQUIRED,
+}
+
 
 def claim_response(claim: Claim, *, status_code=status.HTTP_200_OK, headers=None):
     """The claim as it is now in the database, with its version as the ETag."""
@@ -119,14 +127,7 @@ class ClaimDetailView(ClaimQuerysetMixin, ApiView):
     @extend_schema(
         parameters=[schema.IF_MATCH],
         request=ClaimWriteSerializer,
-        responses={
-            200: ClaimSerializer,
-            400: schema.VALIDATION,
-            403: schema.FORBIDDEN,
-            404: schema.NOT_FOUND,
-            412: CONFLICT,
-            428: schema.PRECONDITION_REQUIRED,
-        },
+        responses={200: ClaimSerializer, 400: schema.VALIDATION, **VERSIONED_WRITE},
         description="Reviewers and owners change a claim's wording or verdict. Needs "
         "If-Match (the claim's ETag); a stale one answers 412 with the current claim.",
     )
@@ -142,13 +143,7 @@ class ClaimDetailView(ClaimQuerysetMixin, ApiView):
 
     @extend_schema(
         parameters=[schema.IF_MATCH],
-        responses={
-            204: None,
-            403: schema.FORBIDDEN,
-            404: schema.NOT_FOUND,
-            412: CONFLICT,
-            428: schema.PRECONDITION_REQUIRED,
-        },
+        responses={204: None, **VERSIONED_WRITE},
         description="Reviewers and owners delete a claim; its appearances stay, unlinked.",
     )
     def delete(self, request, pk):

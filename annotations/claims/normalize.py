@@ -17,7 +17,7 @@ from functools import lru_cache
 import snowballstemmer
 
 # The pure-Python Snowball stemmer costs ~0.1 ms a word; news vocabulary repeats a lot.
-_stem = lru_cache(maxsize=200_000)(snowballstemmer.stemmer("english").stemWord)
+_stem = lru_cache(maxsize=50_000)(snowballstemmer.stemmer("english").stemWord)
 
 # --- Word lists -------------------------------------------------------------------------
 
@@ -350,7 +350,7 @@ def _read(tokens: list[tuple[str, bool]]) -> tuple[list[str], set]:
     return out, facts
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # a few MB; the candidates of recent lookups
 def analyze(text: str) -> Analysis:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("—", ",")
     text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
