@@ -105,7 +105,9 @@ def update_claim(*, user, claim: Claim, expected_version: int | None, **changes)
     _take_version(claim, expected_version)
     if "text" in changes:
         _set_text(claim, changes.pop("text"))
-    verdict_changed = any(getattr(claim, f) != changes[f] for f in VERDICT_FIELDS if f in changes)
+    # Compared with the stored verdict: a form may already have set the new one on ``claim``.
+    stored = Claim.objects.values(*VERDICT_FIELDS).get(pk=claim.pk)
+    verdict_changed = any(stored[f] != changes[f] for f in VERDICT_FIELDS if f in changes)
     for name, value in changes.items():
         setattr(claim, name, value)
     if verdict_changed:
