@@ -15,4 +15,5 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/documents/new/", views.add_document, name="add_document"),
     path("documents/<int:pk>/annotate/", views.annotate, name="annotate"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
 ]
