@@ -23,6 +23,16 @@ EDITABLE_FIELDS = ("text", "verification_status", "rating_explanation")
 SEEN = Coalesce("appearances__document__published_at", "appearances__created_at")
 
 
+def annotated_column(name: str, description: str):
+    """A list column showing (and sorting by) a value ``get_queryset`` annotates."""
+
+    @admin.display(description=description, ordering=name)
+    def column(self, obj):
+        return getattr(obj, name)
+
+    return column
+
+
 class ClaimChangeForm(forms.ModelForm):
     """The desk's part of a claim, plus the version it was loaded at (no lost updates)."""
 
@@ -134,17 +144,9 @@ class ClaimAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
     def status_display(self, obj):
         return display.verification_badge(obj.verification_status)
 
-    @admin.display(description="Appearances", ordering="appearance_count")
-    def appearances_display(self, obj):
-        return obj.appearance_count
-
-    @admin.display(description="First seen", ordering="first_seen")
-    def first_seen(self, obj):
-        return obj.first_seen
-
-    @admin.display(description="Last seen", ordering="last_seen")
-    def last_seen(self, obj):
-        return obj.last_seen
+    appearances_display = annotated_column("appearance_count", "Appearances")
+    first_seen = annotated_column("first_seen", "First seen")
+    last_seen = annotated_column("last_seen", "Last seen")
 
     # --- writes through the services ----------------------------------------------------
 
