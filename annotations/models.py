@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from annotations import messages
 from annotations.querysets import (
     AnnotationQuerySet,
+    ClaimQuerySet,
     DocumentQuerySet,
     ProjectQuerySet,
     ScopedToProjectQuerySet,
@@ -198,6 +199,64 @@ class ClaimType(models.Model):
         return self.name
 
 
+class Claim(models.Model):
+    """A checkable statement that may appear in many documents: the desk checks it once.
+
+    Annotations linked to it are its appearances. ``normalized_text`` is the canonical form
+    (``annotations.claims.normalize``) that similar-claim search indexes; the services set
+    it from ``text`` on every write, so the two never disagree.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField(help_text="The claim's canonical wording, as the desk publishes it.")
+    normalized_text = models.TextField(
+        editable=False,
+        help_text="Canonical form of the text used to find repeats (numbers, dates and "
+        "paraphrase written one way, attribution removed).",
+    )
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
+    )
+    rating_explanation = models.TextField(
+        blank=True, help_text="The short summary of the verdict a reader sees."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_claims",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_choices("verification_status", VerificationStatus),
+                name="claim_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "verification_status"], name="claim_by_status"),
+            models.Index(fields=["project", "-created_at"], name="claim_by_project"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status in VERIFIED_STATUSES
+
+
 class Annotation(models.Model):
     """One claim found in one sentence, with its verdict and editorial review.
 
@@ -235,6 +294,14 @@ class Annotation(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appearances",
+        help_text="The claim this annotation is an appearance of, if it repeats one.",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = AnnotationQuerySet.as_manager()
@@ -288,6 +355,8 @@ class Annotation(models.Model):
             errors["start" if self.start is None else "end"] = messages.SPAN_OUTSIDE
         if claim_type.project_id != self.project_id:
             errors["claim_type"] = messages.CLAIM_TYPE_OTHER_PROJECT
+        if self.claim_id is not None and self.claim.project_id != self.project_id:
+            errors["claim"] = messages.CLAIM_OTHER_PROJECT
         if errors:
             raise ValidationError(errors)
 

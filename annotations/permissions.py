@@ -55,3 +55,8 @@ def can_create_project(user) -> bool:
 def can_delete_project(user) -> bool:
     """Deleting a project deletes all its work; only superusers may."""
     return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def can_edit_claim(user, project, role=None) -> bool:
+    """The desk (reviewers and owners) words claims, sets their verdict, merges them."""
+    return (role or role_in(user, project)) in EDITOR_ROLES

@@ -62,3 +62,15 @@ class AnnotationQuerySet(ScopedToProjectQuerySet):
         return self.select_related(
             "sentence", "document", "claim_type", "annotator", "reviewed_by", "project"
         ).prefetch_related("sources")
+
+
+class ClaimQuerySet(ScopedToProjectQuerySet):
+    def with_appearances(self):
+        """``appearance_count`` and ``first_seen`` (the earliest appearance's publication
+        date, or when it was annotated if its document has none), in the same query."""
+        return self.annotate(
+            appearance_count=models.Count("appearances", distinct=True),
+            first_seen=models.Min(
+                Coalesce("appearances__document__published_at", "appearances__created_at")
+            ),
+        )

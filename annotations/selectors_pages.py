@@ -294,3 +294,39 @@ def workspace_data(user, document, role: str, sentence_count: int) -> dict:
         },
         "live": live,
     }
+
+
+@dataclass
+class ClaimPage:
+    """A claim with every appearance and the evidence of all of them, grouped by stance."""
+
+    claim: object
+    appearances: list
+    evidence: list  # [(stance label, [sources])] in the order supports, refutes, context
+
+
+def claim_page(user, pk: int) -> ClaimPage | None:
+    """Three queries: the claim, its appearances with their documents, their sources."""
+    from annotations.models import Claim
+
+    claim = (
+        Claim.objects.for_user(user)
+        .with_appearances()
+        .select_related("project", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if claim is None:
+        return None
+    appearances = list(
+        Annotation.objects.filter(claim=claim)
+        .select_related("document", "annotator")
+        .defer("document__text")
+        .order_by("created_at", "id")
+    )
+    by_stance = defaultdict(list)
+    sources = Source.objects.filter(annotation__claim=claim).select_related("annotation__document")
+    for source in sources.defer("annotation__document__text").order_by("position", "id"):
+        by_stance[source.stance].append(source)
+    evidence = [(stance.label, by_stance[stance]) for stance in Stance if by_stance[stance]]
+    return ClaimPage(claim=claim, appearances=appearances, evidence=evidence)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("projects/<int:pk>/agreement/", views_figures.agreement_page, name="agreement"),
     path("projects/<int:pk>/dashboard/", views_figures.dashboard_page, name="dashboard"),
     path("documents/<int:pk>/annotate/", views.annotate, name="annotate"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
 ]

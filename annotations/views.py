@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -18,6 +18,7 @@ from annotations import messages, permissions
 from annotations.forms import AddDocumentForm, DocumentListForm, LoginForm
 from annotations.models import Document, Project
 from annotations.selectors_pages import (
+    claim_page,
     documents_for_project,
     paragraphs,
     projects_for_home,
@@ -139,3 +140,13 @@ def annotate(request, pk):
         "role": role,
     }
     return render(request, "annotations/workspace.html", context)
+
+
+@login_required
+@require_GET
+def claim_detail(request, pk):
+    """A claim, its verdict and every appearance, with the evidence grouped by stance."""
+    page = claim_page(request.user, pk)
+    if page is None:
+        raise Http404
+    return render(request, "annotations/claim_detail.html", {"page": page, "claim": page.claim})

@@ -6,7 +6,7 @@ to the user's projects by ``scoping.ProjectScopedAdminMixin``.
 
 from django.contrib import admin
 
-from annotations.admin import annotation, document, project, users  # noqa: F401  (registration)
+from annotations.admin import annotation, claim, document, project, users  # noqa: F401  (registration)
 from annotations.forms import AdminLoginForm
 
 admin.site.site_header = "Factcheck editorial review"

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.urls import path, re_path
 
-from annotations.api import annotation_views, project_views, views
+from annotations.api import annotation_views, claim_views, project_views, views
 from annotations.api.agreement_views import AgreementView
 from annotations.api.deleted import DeletedAnnotationsView
 from annotations.api.docs import ApiDocsView, SchemaView
@@ -77,6 +77,16 @@ urlpatterns = [
         name="api-annotation-review",
     ),
     path("v1/agreement/", AgreementView.as_view(), name="api-agreement"),
+    path("v1/claims/", claim_views.ClaimListView.as_view(), name="api-claim-list"),
+    # Before the detail route, so that no pattern added there can take "similar".
+    path("v1/claims/similar/", claim_views.ClaimSimilarView.as_view(), name="api-claim-similar"),
+    path("v1/claims/<int:pk>/", claim_views.ClaimDetailView.as_view(), name="api-claim-detail"),
+    path("v1/claims/<int:pk>/merge/", claim_views.ClaimMergeView.as_view(), name="api-claim-merge"),
+    path(
+        "v1/claims/<int:pk>/appearances/",
+        claim_views.ClaimAppearancesView.as_view(),
+        name="api-claim-appearances",
+    ),
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(), name="api-docs"),

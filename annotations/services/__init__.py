@@ -16,6 +16,13 @@ from annotations.services.annotations import (
     set_verification_status,
     update_annotation,
 )
+from annotations.services.claims import (
+    ClaimVersionConflict,
+    create_claim,
+    delete_claim,
+    merge_claims,
+    update_claim,
+)
 from annotations.services.documents import (
     DocumentImportError,
     DocumentInput,
@@ -61,6 +68,7 @@ __all__ = [
     "SOURCE_FIELDS",
     "AlreadyAMember",
     "ClaimTypeInUse",
+    "ClaimVersionConflict",
     "DocumentImportError",
     "DocumentInput",
     "VersionConflict",
@@ -75,14 +83,17 @@ __all__ = [
     "check_users_deletable",
     "content_hash",
     "create_annotation",
+    "create_claim",
     "create_claim_type",
     "create_project",
     "decode_text",
     "delete_annotation",
+    "delete_claim",
     "delete_claim_type",
     "delete_project",
     "delete_users",
     "import_document",
+    "merge_claims",
     "normalize_text",
     "remove_member",
     "remove_members",
@@ -91,6 +102,7 @@ __all__ = [
     "seed_default_claim_types",
     "set_verification_status",
     "update_annotation",
+    "update_claim",
     "update_claim_type",
     "update_project",
 ]
