@@ -45,3 +45,21 @@ def can_manage_project(user, project, role=None) -> bool:
 def can_see_agreement(user, project, role=None) -> bool:
     """Reviewers and owners: annotators who saw how far they agree would stop being blind."""
     return can_review(user, project, role)
+
+
+# --- assignments --------------------------------------------------------------------------
+
+
+def can_assign(user, project, role=None) -> bool:
+    """Owners hand documents out; they also change due dates and delete assignments."""
+    return can_manage_project(user, project, role)
+
+
+def can_see_assignment(user, assignment, role) -> bool:
+    """Reviewers and owners see every assignment of the project; annotators their own."""
+    return role in EDITOR_ROLES or (role is not None and assignment.assignee_id == user.pk)
+
+
+def can_set_assignment_state(user, assignment, role) -> bool:
+    """Marking done or reopening belongs to the assignee, and to owners for them."""
+    return role == Role.OWNER or (role is not None and assignment.assignee_id == user.pk)

@@ -62,3 +62,28 @@ class AnnotationQuerySet(ScopedToProjectQuerySet):
         return self.select_related(
             "sentence", "document", "claim_type", "annotator", "reviewed_by", "project"
         ).prefetch_related("sources")
+
+
+class AssignmentQuerySet(ScopedToProjectQuerySet):
+    project_field = "document__project"
+
+    def with_related(self):
+        """What an assignment is shown with (document title, project, users), in one query."""
+        return self.select_related("document", "assignee", "assigned_by").defer("document__text")
+
+    def visible_to(self, user):
+        """Assignments ``user`` may see: all in projects they review or own, else their own.
+
+        Annotators see only theirs, so who else was handed a document stays with the desk.
+        """
+        from annotations.models import Membership
+        from annotations.permissions import EDITOR_ROLES
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        edited = Membership.objects.filter(user=user, role__in=EDITOR_ROLES).values("project_id")
+        return self.for_user(user).filter(
+            models.Q(document__project__in=edited) | models.Q(assignee=user)
+        )

@@ -6,7 +6,12 @@ to the user's projects by ``scoping.ProjectScopedAdminMixin``.
 
 from django.contrib import admin
 
-from annotations.admin import annotation, document, project  # noqa: F401  (registration)
+from annotations.admin import (  # noqa: F401  (registration)
+    annotation,
+    assignment,
+    document,
+    project,
+)
 
 admin.site.site_header = "Factcheck editorial review"
 admin.site.site_title = "Factcheck editorial review"

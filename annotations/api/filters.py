@@ -11,7 +11,15 @@ from django_filters.constants import EMPTY_VALUES
 from rest_framework.exceptions import NotFound
 
 from annotations import messages
-from annotations.models import Annotation, Document, Project, ReviewState, VerificationStatus
+from annotations.models import (
+    Annotation,
+    Assignment,
+    AssignmentState,
+    Document,
+    Project,
+    ReviewState,
+    VerificationStatus,
+)
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -93,4 +101,27 @@ class DocumentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Document
+        fields = []
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    project = VisibleIdFilter(
+        field_name="document__project_id",
+        model=Project,
+        not_found=messages.EXPORT_NO_SUCH_PROJECT,
+        help_text="Project id.",
+    )
+    document = VisibleIdFilter(
+        field_name="document_id",
+        model=Document,
+        not_found=messages.EXPORT_NO_SUCH_DOCUMENT,
+        help_text="Document id.",
+    )
+    assignee = IdFilter(field_name="assignee_id", help_text="User id of the assignee.")
+    state = ChoiceInFilter(
+        choices=AssignmentState.choices, help_text="One state or several separated by commas."
+    )
+
+    class Meta:
+        model = Assignment
         fields = []

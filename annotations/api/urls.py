@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.urls import path, re_path
 
-from annotations.api import annotation_views, views
+from annotations.api import annotation_views, assignment_views, views
 from annotations.api.agreement_views import AgreementView
 from annotations.api.deleted import DeletedAnnotationsView
 from annotations.api.docs import ApiDocsView, SchemaView
@@ -53,6 +53,16 @@ urlpatterns = [
         name="api-annotation-review",
     ),
     path("v1/agreement/", AgreementView.as_view(), name="api-agreement"),
+    path(
+        "v1/assignments/",
+        assignment_views.AssignmentListView.as_view(),
+        name="api-assignment-list",
+    ),
+    path(
+        "v1/assignments/<int:pk>/",
+        assignment_views.AssignmentDetailView.as_view(),
+        name="api-assignment-detail",
+    ),
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(), name="api-docs"),
