@@ -14,5 +14,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/documents/new/", views.add_document, name="add_document"),
+    path("projects/<int:pk>/assign/", views.assign_documents, name="assign_documents"),
     path("documents/<int:pk>/annotate/", views.annotate, name="annotate"),
 ]

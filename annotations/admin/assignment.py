@@ -99,7 +99,8 @@ def assign_to(modeladmin, request, queryset):
                 user=request.user,
                 documents=documents,
                 assignees=[form.cleaned_data["assignee"]],
-                due=form.cleaned_data["due"],
+                # An empty date keeps the due date of documents already assigned.
+                **({"due": form.cleaned_data["due"]} if form.cleaned_data["due"] else {}),
             )
         except (PermissionDenied, ValidationError) as exc:
             modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
