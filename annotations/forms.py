@@ -52,6 +52,8 @@ class AssignDocumentsForm(forms.Form):
     )
 
     def __init__(self, *args, project, members, **kwargs):
+        # Its own ids: the project page also has the list filter's "assignee".
+        kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = project.documents.defer("text")
         self.fields["assignee"].queryset = members

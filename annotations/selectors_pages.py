@@ -350,6 +350,7 @@ def assignment_for_workspace(user, document) -> dict | None:
     return {
         "id": assignment["id"],
         "state": assignment["state"],
+        "state_label": AssignmentState(assignment["state"]).label,
         "states": dict(AssignmentState.choices),
         "due": assignment["due"].isoformat() if assignment["due"] else None,
         "overdue": bool(

@@ -262,12 +262,24 @@ def test_workspace_payload_has_my_assignment(login, owner, document, annotator):
     assert data["assignment"] == {
         "id": assignment.pk,
         "state": "assigned",
+        "state_label": "Assigned",
         "states": {"assigned": "Assigned", "in_progress": "In progress", "done": "Done"},
         "due": days(-1).isoformat(),
         "overdue": True,
         "done_at": None,
         "url": f"/api/v1/assignments/{assignment.pk}/",
     }
+
+
+def test_workspace_shows_the_assignment_and_a_mark_done_button(login, owner, document, annotator):
+    assign(owner, document, annotator, due=datetime.date(2030, 1, 2))
+
+    html = login(annotator).get(reverse("annotate", args=[document.pk])).content.decode()
+
+    assert '<strong id="assignment-state">Assigned</strong>' in html
+    assert '<time datetime="2030-01-02">2030-01-02</time>' in html
+    assert '<button type="button" id="btn-mark-done">Mark done</button>' in html
+    assert "workspace/assignment.js" in html  # preloaded with the other modules
 
 
 def test_workspace_payload_is_null_without_an_assignment(login, owner, document, annotator):
