@@ -391,7 +391,3 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.document} → {self.assignee} ({self.get_state_display()})"
-
-    @property
-    def project_id(self) -> int:
-        return self.document.project_id

@@ -67,6 +67,14 @@ class AnnotationQuerySet(ScopedToProjectQuerySet):
 class AssignmentQuerySet(ScopedToProjectQuerySet):
     project_field = "document__project"
 
+    def done(self):
+        """Finished: whose annotators count for agreement and see everything of the document."""
+        return self.filter(state="done")
+
+    def open(self):
+        """Not finished yet (assigned or in progress)."""
+        return self.exclude(state="done")
+
     def with_related(self):
         """What an assignment is shown with (document title, project, users), in one query."""
         return self.select_related("document", "assignee", "assigned_by").defer("document__text")

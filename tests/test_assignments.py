@@ -135,3 +135,11 @@ def test_only_owners_delete(owner, annotator, assignment):
 
     assert not Assignment.objects.exists()
     assert assignment.history.model.objects.filter(history_type="-").get().history_user == owner
+
+
+def test_done_and_open_querysets(owner, annotator, reviewer, document, assignment):
+    [other] = services.assign_document(user=owner, document=document, assignee=reviewer).created
+    services.update_assignment(user=annotator, assignment=assignment, state="done")
+
+    assert list(Assignment.objects.done()) == [assignment]
+    assert list(Assignment.objects.open()) == [other]

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import permissions, services
 from annotations.admin.annotation import ScopedRelatedFilter
@@ -29,7 +30,7 @@ class ProjectFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
     project_path = "document__project"
     list_display = ("document", "assignee", "state", "due", "assigned_by", "updated_at")
     list_filter = ("state", ("assignee", ScopedRelatedFilter), ProjectFilter, "due")

@@ -138,3 +138,14 @@ def test_staff_annotator_sees_the_list(client, annotator, assignments):
     client.force_login(make_staff(annotator))
 
     assert client.get(CHANGELIST).status_code == 200
+
+
+def test_history_page_says_who_changed_what(owner_client, annotator, assignments):
+    assignment = Assignment.objects.get(assignee__username="anna")
+    services.update_assignment(user=annotator, assignment=assignment, state="done")
+    url = reverse("admin:annotations_assignment_history", args=[assignment.pk])
+
+    html = owner_client.get(url).content.decode()
+
+    assert "marked done" in html and "anna" in html
+    assert "assigned" in html and "olivia" in html
