@@ -2,12 +2,16 @@
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from annotations import importers, login_limits, messages, services
+from annotations.models import AssignmentState
 from annotations.selectors_pages import DOCUMENT_SORTS
+
+User = get_user_model()
 
 
 class DocumentListForm(forms.Form):
@@ -20,8 +24,57 @@ class DocumentListForm(forms.Form):
         choices=[(key, label) for key, (label, _) in DOCUMENT_SORTS.items()],
     )
 
+    assignee = forms.ModelChoiceField(
+        label="Assigned to", required=False, queryset=None, empty_label="Anyone"
+    )
+    state = forms.ChoiceField(
+        label="Assignment",
+        required=False,
+        choices=[("", "Any state"), *AssignmentState.choices],
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members if members is not None else User.objects.none()
+
     def clean_sort(self):
         return self.cleaned_data["sort"] or "newest"
+
+
+class AssignDocumentsForm(forms.Form):
+    """The project page's "Assign selected documents"; ``services.assign_documents`` rules."""
+
+    documents = forms.ModelMultipleChoiceField(
+        queryset=None,
+        error_messages={"required": "Select the documents to assign."},
+    )
+    assignee = forms.ModelChoiceField(label="Assign to", queryset=None)
+    due = forms.DateField(
+        label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, project, members, **kwargs):
+        # Its own ids: the project page also has the list filter's "assignee".
+        kwargs.setdefault("auto_id", "assign_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = project.documents.defer("text")
+        self.fields["assignee"].queryset = members
+
+    def save(self, *, user) -> services.AssignResult | None:
+        """Assign; a refusal of the service lands on the form and None is returned."""
+        data = self.cleaned_data
+        try:
+            return services.assign_documents(
+                user=user,
+                documents=list(data["documents"]),
+                assignees=[data["assignee"]],
+                # An empty date keeps the due date of documents already assigned.
+                **({"due": data["due"]} if data["due"] else {}),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.add_error(None, ValidationError(message, code="invalid"))
+        return None
 
 
 class AddDocumentForm(forms.Form):

@@ -155,3 +155,16 @@ MIGRATION_OPTION_NOT_FOR = "{option} does not apply to {tool}."
 
 # Agreement page and dashboard
 CANNOT_SEE_DASHBOARD = "Only reviewers and owners of the project may see its dashboard."
+# Assignments (annotations/services/assignments.py, annotations/api/assignment_views.py).
+ALREADY_ASSIGNED = "This member is already assigned this document."
+CANNOT_ASSIGN = "Only owners of the project may assign documents."
+ASSIGNEE_NOT_MEMBER = "User {user} is not a member of project {project!r}."
+CANNOT_CHANGE_ASSIGNMENT = (
+    "Only the assignee or an owner of the project may change this assignment."
+)
+CANNOT_CHANGE_DUE = "Only owners of the project may change the due date."
+CANNOT_DELETE_ASSIGNMENT = "Only owners of the project may delete assignments."
+ASSIGNMENT_MIXED_PROJECTS = "All documents of one request must belong to the same project."
+ASSIGNMENT_DOCUMENT_OR_DOCUMENTS = 'Send either "document" or "documents", not both.'
+ASSIGNMENT_NO_DOCUMENTS = 'Send "document" (one id) or "documents" (a list of ids).'
+ASSIGNMENT_TOO_MANY = "At most {limit} documents per request."

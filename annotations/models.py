@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from annotations import messages
 from annotations.querysets import (
     AnnotationQuerySet,
+    AssignmentQuerySet,
     ClaimQuerySet,
     DocumentQuerySet,
     ProjectQuerySet,
@@ -388,3 +389,74 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title or self.url
+
+
+class AssignmentState(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class Assignment(models.Model):
+    """A document handed to a project member to annotate, with its progress.
+
+    One row per (document, assignee); several assignees make independent double
+    annotation. ``state`` moves to ``in_progress`` on the assignee's first save in the
+    document and to ``done`` when they say so (``annotations.services.assignments``).
+    """
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        help_text="The document to annotate; its project is the assignment's project.",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        help_text="The member who annotates the document.",
+    )
+    state = models.CharField(
+        max_length=20,
+        choices=AssignmentState.choices,
+        default=AssignmentState.ASSIGNED,
+        help_text="assigned → in_progress on the first save → done when the assignee says so.",
+    )
+    due = models.DateField(null=True, blank=True, help_text="Optional date to finish by.")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The owner who made the assignment.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was assigned.")
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last change of state or due date.")
+    done_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was marked done; cleared on reopening."
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "assignee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "assignee"],
+                name="assignment_unique_assignee",
+                violation_error_message=messages.ALREADY_ASSIGNED,
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("state", AssignmentState), name="assignment_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "state"], name="assignment_by_assignee"),
+            models.Index(fields=["document"], name="assignment_by_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} → {self.assignee} ({self.get_state_display()})"

@@ -60,3 +60,21 @@ def can_delete_project(user) -> bool:
 def can_edit_claim(user, project, role=None) -> bool:
     """The desk (reviewers and owners) words claims, sets their verdict, merges them."""
     return (role or role_in(user, project)) in EDITOR_ROLES
+
+
+# --- assignments --------------------------------------------------------------------------
+
+
+def can_assign(user, project, role=None) -> bool:
+    """Owners hand documents out; they also change due dates and delete assignments."""
+    return can_manage_project(user, project, role)
+
+
+def can_see_assignment(user, assignment, role) -> bool:
+    """Reviewers and owners see every assignment of the project; annotators their own."""
+    return role in EDITOR_ROLES or (role is not None and assignment.assignee_id == user.pk)
+
+
+def can_set_assignment_state(user, assignment, role) -> bool:
+    """Marking done or reopening belongs to the assignee, and to owners for them."""
+    return role == Role.OWNER or (role is not None and assignment.assignee_id == user.pk)

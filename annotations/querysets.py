@@ -74,3 +74,36 @@ class ClaimQuerySet(ScopedToProjectQuerySet):
                 Coalesce("appearances__document__published_at", "appearances__created_at")
             ),
         )
+
+
+class AssignmentQuerySet(ScopedToProjectQuerySet):
+    project_field = "document__project"
+
+    def done(self):
+        """Finished: whose annotators count for agreement and see everything of the document."""
+        return self.filter(state="done")
+
+    def open(self):
+        """Not finished yet (assigned or in progress)."""
+        return self.exclude(state="done")
+
+    def with_related(self):
+        """What an assignment is shown with (document title, project, users), in one query."""
+        return self.select_related("document", "assignee", "assigned_by").defer("document__text")
+
+    def visible_to(self, user):
+        """Assignments ``user`` may see: all in projects they review or own, else their own.
+
+        Annotators see only theirs, so who else was handed a document stays with the desk.
+        """
+        from annotations.models import Membership
+        from annotations.permissions import EDITOR_ROLES
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        edited = Membership.objects.filter(user=user, role__in=EDITOR_ROLES).values("project_id")
+        return self.for_user(user).filter(
+            models.Q(document__project__in=edited) | models.Q(assignee=user)
+        )

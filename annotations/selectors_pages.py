@@ -4,7 +4,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -13,6 +24,8 @@ from annotations import permissions
 from annotations.models import (
     VERIFIED_STATUSES,
     Annotation,
+    Assignment,
+    AssignmentState,
     ClaimType,
     Document,
     Membership,
@@ -293,6 +306,7 @@ def workspace_data(user, document, role: str, sentence_count: int) -> dict:
             "admin_document": _admin_change_url(user, "document", document.pk),
         },
         "live": live,
+        "assignment": assignment_for_workspace(user, document),
     }
 
 
@@ -330,3 +344,85 @@ def claim_page(user, pk: int) -> ClaimPage | None:
         by_stance[source.stance].append(source)
     evidence = [(stance.label, by_stance[stance]) for stance in Stance if by_stance[stance]]
     return ClaimPage(claim=claim, appearances=appearances, evidence=evidence)
+
+
+# --- assignments --------------------------------------------------------------------------
+
+
+def my_queue(user):
+    """The caller's assignments for the home page: overdue first, then open before done,
+    then by due date (none last), then oldest first. One query."""
+    today = timezone.localdate()
+    overdue = Case(
+        When(Q(due__lt=today) & ~Q(state=AssignmentState.DONE), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    is_done = Case(
+        When(state=AssignmentState.DONE, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        Assignment.objects.for_user(user)
+        .filter(assignee=user)
+        .select_related("document__project")
+        .defer("document__text")
+        .annotate(overdue_rank=overdue, done_rank=is_done)
+        .order_by("overdue_rank", "done_rank", F("due").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+def assignment_for_workspace(user, document) -> dict | None:
+    """The caller's assignment of ``document`` as the workspace script reads it, or None."""
+    assignment = (
+        Assignment.objects.filter(document=document, assignee=user)
+        .values("id", "state", "due", "done_at")
+        .first()
+    )
+    if assignment is None:
+        return None
+    zone = timezone.get_current_timezone()
+    return {
+        "id": assignment["id"],
+        "state": assignment["state"],
+        "state_label": AssignmentState(assignment["state"]).label,
+        "states": dict(AssignmentState.choices),
+        "due": assignment["due"].isoformat() if assignment["due"] else None,
+        "overdue": bool(
+            assignment["due"]
+            and assignment["due"] < timezone.localdate()
+            and assignment["state"] != AssignmentState.DONE
+        ),
+        "done_at": _api_datetime(assignment["done_at"], zone),
+        "url": reverse("api-assignment-detail", args=[assignment["id"]]),
+    }
+
+
+def filter_by_assignment(documents, user, *, assignee=None, state: str = ""):
+    """Documents with an assignment, visible to ``user``, of that assignee and/or state."""
+    if assignee is None and not state:
+        return documents
+    assignments = Assignment.objects.visible_to(user)
+    if assignee is not None:
+        assignments = assignments.filter(assignee=assignee)
+    if state:
+        assignments = assignments.filter(state=state)
+    return documents.filter(pk__in=assignments.values("document_id"))
+
+
+def with_assignments(documents, user):
+    """Prefetch each document's assignments that ``user`` may see (one query for the page)."""
+    visible = (
+        Assignment.objects.visible_to(user)
+        .select_related("assignee")
+        .order_by("assignee__username")
+    )
+    return documents.prefetch_related(Prefetch("assignments", queryset=visible, to_attr="shown"))
+
+
+def project_members(project):
+    """Members of ``project`` by username, for the assign form."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__project=project).order_by("username")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/documents/new/", views.add_document, name="add_document"),
     path("projects/<int:pk>/agreement/", views_figures.agreement_page, name="agreement"),
     path("projects/<int:pk>/dashboard/", views_figures.dashboard_page, name="dashboard"),
+    path("projects/<int:pk>/assign/", views.assign_documents, name="assign_documents"),
     path("documents/<int:pk>/annotate/", views.annotate, name="annotate"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
 ]

@@ -10,18 +10,23 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import messages, permissions
-from annotations.forms import AddDocumentForm, DocumentListForm, LoginForm
+from annotations.forms import AddDocumentForm, AssignDocumentsForm, DocumentListForm, LoginForm
 from annotations.models import Document, Project
 from annotations.selectors_pages import (
     claim_page,
     documents_for_project,
+    filter_by_assignment,
+    my_queue,
     paragraphs,
+    project_members,
     projects_for_home,
+    with_assignments,
     workspace_data,
 )
 
@@ -61,7 +66,8 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_GET
 def home(request):
-    return render(request, "annotations/home.html", {"projects": projects_for_home(request.user)})
+    context = {"projects": projects_for_home(request.user), "queue": my_queue(request.user)}
+    return render(request, "annotations/home.html", context)
 
 
 @login_required
@@ -72,22 +78,34 @@ def project_detail(request, pk):
     return _project_page(request, project)
 
 
-def _project_page(request, project, add_form=None):
+def _project_page(request, project, add_form=None, assign_form=None):
     role = permissions.role_in(request.user, project)
-    list_form = DocumentListForm(request.GET)
+    members = project_members(project)
+    list_form = DocumentListForm(request.GET, members=members)
     status = 200
     if list_form.is_valid():
-        query, sort = list_form.cleaned_data["q"], list_form.cleaned_data["sort"]
+        filters = list_form.cleaned_data
     else:
-        query, sort, status = "", "newest", 400
+        filters, status = {"q": "", "sort": "newest", "assignee": None, "state": ""}, 400
+    query, sort = filters["q"], filters["sort"]
     documents = documents_for_project(request.user, project, query=query, sort=sort)
+    documents = filter_by_assignment(
+        documents, request.user, assignee=filters["assignee"], state=filters["state"]
+    )
+    documents = with_assignments(documents, request.user)
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     can_manage = permissions.can_manage_project(request.user, project, role=role)
-    if add_form is not None:
+    if add_form is not None or assign_form is not None:
         status = 400
-    elif can_manage:
-        add_form = AddDocumentForm()
+    if can_manage:
+        add_form = add_form or AddDocumentForm()
+        assign_form = assign_form or AssignDocumentsForm(project=project, members=members)
+    list_query = request.GET.copy()
+    list_query.pop("page", None)
     context = {
+        "list_query": list_query.urlencode(),
+        "filtered": bool(filters["assignee"] or filters["state"]),
+        "assign_form": assign_form,
         "project": project,
         "role": role,
         "list_form": list_form,
@@ -118,6 +136,25 @@ def add_document(request, pk):
         )
     if len(documents) == 1:
         return redirect("annotate", pk=documents[0].pk)
+    return redirect("project", pk=project.pk)
+
+
+@login_required
+@require_POST
+def assign_documents(request, pk):
+    """Assign the documents ticked on the project page to a member (owners only)."""
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=pk)
+    if not permissions.can_assign(request.user, project):
+        raise PermissionDenied(messages.CANNOT_ASSIGN)
+    form = AssignDocumentsForm(request.POST, project=project, members=project_members(project))
+    result = form.save(user=request.user) if form.is_valid() else None
+    if result is None:
+        return _project_page(request, project, assign_form=form)
+    assignee = form.cleaned_data["assignee"]
+    text = f"Assigned {len(result.created)} document{pluralize(len(result.created))} to {assignee}."
+    if result.existing:
+        text += f" {len(result.existing)} already assigned to them."
+    flash.success(request, text)
     return redirect("project", pk=project.pk)
 
 

@@ -6,7 +6,14 @@ to the user's projects by ``scoping.ProjectScopedAdminMixin``.
 
 from django.contrib import admin
 
-from annotations.admin import annotation, claim, document, project, users  # noqa: F401  (registration)
+from annotations.admin import (  # noqa: F401  (registration)
+    annotation,
+    assignment,
+    claim,
+    document,
+    project,
+    users,
+)
 from annotations.forms import AdminLoginForm
 
 admin.site.site_header = "Factcheck editorial review"

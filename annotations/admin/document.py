@@ -12,6 +12,7 @@ from annotations import messages as texts
 from annotations import permissions, services
 from annotations.admin import display
 from annotations.admin.annotation import ScopedRelatedFilter
+from annotations.admin.assignment import assign_to
 from annotations.admin.scoping import ProjectScopedAdminMixin, scoped_choices
 from annotations.models import Document
 
@@ -152,6 +153,7 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("project",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+    actions = (assign_to,)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "project", "url", "publisher", "published_at", "language")}),

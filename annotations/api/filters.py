@@ -11,7 +11,15 @@ from django_filters.constants import EMPTY_VALUES
 from rest_framework.exceptions import NotFound
 
 from annotations import messages
-from annotations.models import Annotation, Document, Project, ReviewState, VerificationStatus
+from annotations.models import (
+    Annotation,
+    Assignment,
+    AssignmentState,
+    Document,
+    Project,
+    ReviewState,
+    VerificationStatus,
+)
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -46,23 +54,27 @@ class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
     """One value or several separated by commas, each one of ``choices``."""
 
 
-def project_filter():
+def project_filter(field_name="project_id"):
     return VisibleIdFilter(
-        field_name="project_id",
+        field_name=field_name,
         model=Project,
         not_found=messages.EXPORT_NO_SUCH_PROJECT,
         help_text="Project id.",
     )
 
 
-class AnnotationFilter(django_filters.FilterSet):
-    project = project_filter()
-    document = VisibleIdFilter(
+def document_filter():
+    return VisibleIdFilter(
         field_name="document_id",
         model=Document,
         not_found=messages.EXPORT_NO_SUCH_DOCUMENT,
         help_text="Document id.",
     )
+
+
+class AnnotationFilter(django_filters.FilterSet):
+    project = project_filter()
+    document = document_filter()
     sentence = IdFilter(field_name="sentence_id", help_text="Sentence id.")
     claim_type = IdFilter(field_name="claim_type_id", help_text="Claim type id.")
     claim_type_slug = django_filters.CharFilter(
@@ -93,4 +105,17 @@ class DocumentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Document
+        fields = []
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    project = project_filter("document__project_id")
+    document = document_filter()
+    assignee = IdFilter(field_name="assignee_id", help_text="User id of the assignee.")
+    state = ChoiceInFilter(
+        choices=AssignmentState.choices, help_text="One state or several separated by commas."
+    )
+
+    class Meta:
+        model = Assignment
         fields = []

@@ -41,3 +41,4 @@ FORBIDDEN = OpenApiResponse(ERROR, description="Your role in the project does no
 NOT_FOUND = OpenApiResponse(ERROR, description="No such object in your projects.")
 PRECONDITION_REQUIRED = OpenApiResponse(ERROR, description="If-Match header missing.")
 TOO_LARGE = OpenApiResponse(ERROR, description="Request body over the size limit.")
+UNAUTHORIZED = OpenApiResponse(ERROR, description="Not signed in.")

@@ -3,7 +3,13 @@
 from django.http import JsonResponse
 from django.urls import path, re_path
 
-from annotations.api import annotation_views, claim_views, project_views, views
+from annotations.api import (
+    annotation_views,
+    assignment_views,
+    claim_views,
+    project_views,
+    views,
+)
 from annotations.api.agreement_views import AgreementView
 from annotations.api.deleted import DeletedAnnotationsView
 from annotations.api.docs import ApiDocsView, SchemaView
@@ -86,6 +92,16 @@ urlpatterns = [
         "v1/claims/<int:pk>/appearances/",
         claim_views.ClaimAppearancesView.as_view(),
         name="api-claim-appearances",
+    ),
+    path(
+        "v1/assignments/",
+        assignment_views.AssignmentListView.as_view(),
+        name="api-assignment-list",
+    ),
+    path(
+        "v1/assignments/<int:pk>/",
+        assignment_views.AssignmentDetailView.as_view(),
+        name="api-assignment-detail",
     ),
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
     path("schema/", SchemaView.as_view(), name="api-schema"),

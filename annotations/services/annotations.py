@@ -16,6 +16,7 @@ from annotations.models import (
     Source,
     VerificationStatus,
 )
+from annotations.services import assignments
 
 
 class VersionConflict(Exception):
@@ -138,6 +139,7 @@ def create_annotation(
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc
     if sources:
         _save_sources(annotation, sources, user)
+    assignments.note_activity(user=user, document_id=document.pk)
     return annotation
 
 
@@ -174,6 +176,7 @@ def update_annotation(
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc
     if sources is not None:
         _save_sources(annotation, sources, user)
+    assignments.note_activity(user=user, document_id=annotation.document_id)
     return annotation
 
 

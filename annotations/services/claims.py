@@ -7,12 +7,12 @@ so only someone who may edit that annotation may link it.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from annotations import messages, permissions
 from annotations.claims.normalize import canonical_text
 from annotations.models import Annotation, Claim, Project
+from annotations.services.versions import ExpectedVersion, take_next_version
 
 CLAIM_FIELDS = ("text", "verification_status", "rating_explanation")
 VERDICT_FIELDS = ("verification_status", "rating_explanation")
@@ -41,14 +41,12 @@ def _require_desk(user, project_id: int) -> None:
         raise PermissionDenied(messages.CANNOT_EDIT_CLAIM)
 
 
-def _take_version(claim: Claim, expected_version: int | None) -> None:
+def _take_version(claim: Claim, expected_version: ExpectedVersion) -> None:
     """Atomically take the next version, or raise ``ClaimVersionConflict``."""
-    rows = Claim.objects.filter(pk=claim.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1):
+    version = take_next_version(Claim, claim.pk, expected_version)
+    if version is None:
         raise ClaimVersionConflict(Claim.objects.with_appearances().filter(pk=claim.pk).first())
-    claim.version = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
+    claim.version = version
 
 
 def _link(annotations, claim: Claim, user, reason: str) -> None:
@@ -93,7 +91,7 @@ def create_claim(*, user, project: Project, text: str, annotations=()) -> Claim:
 
 
 @transaction.atomic
-def update_claim(*, user, claim: Claim, expected_version: int | None, **changes) -> Claim:
+def update_claim(*, user, claim: Claim, expected_version: ExpectedVersion, **changes) -> Claim:
     """Change a claim's wording and/or verdict; only reviewers and owners (the desk) may.
 
     A changed verdict records who reviewed it and when.
@@ -119,7 +117,7 @@ def update_claim(*, user, claim: Claim, expected_version: int | None, **changes)
 
 
 @transaction.atomic
-def delete_claim(*, user, claim: Claim, expected_version: int | None) -> None:
+def delete_claim(*, user, claim: Claim, expected_version: ExpectedVersion) -> None:
     """Delete a claim; its appearances stay, unlinked (each with a history record)."""
     _require_desk(user, claim.project_id)
     _take_version(claim, expected_version)

@@ -14,6 +14,7 @@
 //   spans.js     mouse selections as spans, span editing
 //   keyboard.js  shortcuts and the help dialog
 //   live.js      live refresh of other reviewers' changes
+//   assignment.js  the caller's assignment of the document and "Mark done"
 
 import { data, doc, sentenceEl, ui } from "./page.js";
 import { loadAnnotations, state } from "./store.js";
@@ -26,6 +27,7 @@ import { followHash, setFilter } from "./navigate.js";
 import { newAnnotation, onMouseUp, setSpan, useSelectedText } from "./spans.js";
 import { onKeyDown, toggleHelp } from "./keyboard.js";
 import { startLive } from "./live.js";
+import { startAssignment } from "./assignment.js";
 
 function wire() {
   doc.addEventListener("mouseup", onMouseUp);
@@ -83,6 +85,7 @@ loadAnnotations(data.annotations);
 renderProgress();
 wire();
 drawAllMarks();
+startAssignment();
 followHash();
 document.body.dataset.ready = "1";
 performance.mark("workspace-ready");

@@ -63,6 +63,7 @@ async function send(values, version) {
     renderProgress();
     updateHash();
     setStatus("saved", `Saved ✓ (version ${saved.version}) at ${new Date().toLocaleTimeString()}`);
+    document.dispatchEvent(new CustomEvent("workspace:saved", { detail: saved }));
     // Back to the text, so that j/k go on at once; a text area keeps its focus.
     const lost = !document.activeElement || document.activeElement === document.body;
     if (lost || (ui.editor.contains(focusedBefore) && focusedBefore.tagName !== "TEXTAREA")) {
