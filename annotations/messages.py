@@ -54,6 +54,8 @@ IF_MATCH_MALFORMED = 'If-Match must be the annotation\'s ETag, e.g. "3".'
 ANNOTATION_GONE = "This annotation was deleted meanwhile."
 BODY_TOO_LARGE = "The request body is larger than the limit of {limit} bytes."
 API_TEXT_OR_FILE = "Send either the text (with a title) or a file, not both."
+BULK_TOO_MANY = "Send at most {limit} annotations per request; split larger batches."
+BULK_EMPTY = "Send at least one annotation."
 ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per request."
 
 # The export (annotations/api/export.py, the export/import commands).

@@ -4,6 +4,8 @@ They are kept apart (HackSoft style): input serializers list exactly the writabl
 and reject every other key, output serializers never write.
 """
 
+import contextlib
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -23,7 +25,8 @@ from annotations.models import (
     VerificationStatus,
     http_url_validator,
 )
-from annotations.services import REVIEW_DECISIONS
+from annotations.querysets import with_caller_role
+from annotations.services import MAX_BULK_ANNOTATIONS, REVIEW_DECISIONS
 
 # Offsets and ids beyond this are never valid; bounding them keeps them inside every
 # database's integer range.
@@ -223,9 +226,13 @@ def visible_claim_types(user):
 
 
 def visible_sentences(user):
-    return Sentence.objects.filter(document__in=Document.objects.for_user(user)).select_related(
-        "document"
+    """Sentences the caller may annotate, with their role; never the document's text."""
+    rows = (
+        Sentence.objects.filter(document__in=Document.objects.for_user(user))
+        .select_related("document")
+        .only("index", "start", "end", "text", "document__project")
     )
+    return with_caller_role(rows, user, "document__project")
 
 
 class StrictSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -279,6 +286,107 @@ class AnnotationCreateSerializer(AnnotationWriteSerializer):
     claim_type = VisiblePrimaryKeyField(visible=visible_claim_types)
 
     field_order = ["sentence", "claim_type", "start", "end"]
+
+
+class BatchPrimaryKeyField(serializers.Field):
+    """An id that ``BulkAnnotationsField`` looks up for all items at once.
+
+    Refuses what ``VisiblePrimaryKeyField`` refuses, with its messages.
+    """
+
+    default_error_messages = serializers.PrimaryKeyRelatedField.default_error_messages
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip().isdigit():
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < data <= MAX_INT:
+            self.fail("does_not_exist", pk_value=data)
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class AnnotationBulkItemSerializer(AnnotationCreateSerializer):
+    sentence = BatchPrimaryKeyField()
+    claim_type = BatchPrimaryKeyField()
+
+
+# The foreign keys of a bulk item and who may reference which rows.
+BULK_REFERENCES = {"sentence": visible_sentences, "claim_type": visible_claim_types}
+
+
+@extend_schema_field(AnnotationCreateSerializer(many=True))
+class BulkAnnotationsField(serializers.Field):
+    """A list of ``POST /annotations/`` bodies; errors are keyed by the item's index.
+
+    Every item is checked (not only up to the first bad one) with one item serializer,
+    and the sentences and claim types of all items are read in one query each.
+    """
+
+    default_error_messages = {
+        "not_a_list": serializers.ListField.default_error_messages["not_a_list"],
+        "empty": messages.BULK_EMPTY,
+        "too_many": messages.BULK_TOO_MANY,
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not data:
+            self.fail("empty")
+        if len(data) > MAX_BULK_ANNOTATIONS:
+            self.fail("too_many", limit=MAX_BULK_ANNOTATIONS)
+        item_serializer = AnnotationBulkItemSerializer(context=self.context)
+        items, errors = [], {}
+        for index, item in enumerate(data):
+            try:
+                items.append(item_serializer.run_validation(item))
+            except serializers.ValidationError as exc:
+                items.append(self._references_of(item, item_serializer))
+                errors[index] = exc.detail
+        self._resolve(items, errors)
+        if errors:
+            raise serializers.ValidationError({str(n): errors[n] for n in sorted(errors)})
+        return items
+
+    @staticmethod
+    def _references_of(item, item_serializer) -> dict:
+        """The ids a bad item names, so that an unknown one is reported along its other errors."""
+        found = {}
+        if isinstance(item, dict):
+            for name in BULK_REFERENCES:
+                with contextlib.suppress(KeyError, serializers.ValidationError):
+                    found[name] = item_serializer.fields[name].to_internal_value(item[name])
+        return found
+
+    def _resolve(self, items: list[dict], errors: dict) -> None:
+        """Replace ids by rows the caller may see; report the others like a single save."""
+        user = self.context["request"].user
+        message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+        for name, visible in BULK_REFERENCES.items():
+            wanted = {item[name] for item in items if name in item}
+            rows = visible(user).in_bulk(wanted) if wanted else {}
+            for index, item in enumerate(items):
+                if name not in item:
+                    continue
+                row = rows.get(item[name])
+                if row is None:
+                    errors.setdefault(index, {})[name] = [
+                        serializers.ErrorDetail(
+                            message.format(pk_value=item[name]), code="does_not_exist"
+                        )
+                    ]
+                else:
+                    item[name] = row
+
+
+class AnnotationBulkSerializer(StrictSerializer):
+    annotations = BulkAnnotationsField(
+        help_text=f"Up to {MAX_BULK_ANNOTATIONS} items, each the body of POST /annotations/."
+    )
 
 
 class ReviewSerializer(StrictSerializer):

@@ -7,10 +7,13 @@ Each service is atomic, checks permission with ``annotations.permissions``, vali
 
 from annotations.services.annotations import (
     CONTENT_FIELDS,
+    MAX_BULK_ANNOTATIONS,
     REVIEW_DECISIONS,
     SOURCE_FIELDS,
+    BulkValidationError,
     VersionConflict,
     create_annotation,
+    create_annotations,
     delete_annotation,
     review_annotation,
     set_verification_status,
@@ -41,8 +44,10 @@ from annotations.services.projects import (
 __all__ = [
     "CONTENT_FIELDS",
     "DEFAULT_CLAIM_TYPES",
+    "MAX_BULK_ANNOTATIONS",
     "REVIEW_DECISIONS",
     "SOURCE_FIELDS",
+    "BulkValidationError",
     "DocumentImportError",
     "DocumentInput",
     "VersionConflict",
@@ -54,6 +59,7 @@ __all__ = [
     "check_size",
     "content_hash",
     "create_annotation",
+    "create_annotations",
     "create_project",
     "decode_text",
     "delete_annotation",
