@@ -10,9 +10,12 @@ only describes this shape for the OpenAPI schema; a test checks that both agree.
 from collections import defaultdict
 from datetime import datetime
 
+from django.db import connection
+from django.db.models import BooleanField, CharField, Count, Func, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from annotations.models import Annotation, Source
+from annotations.models import VERIFIED_STATUSES, Annotation, ReviewState, Sentence, Source
 
 # Columns of ``Annotation.objects.values()`` that the representation needs, in its order.
 ANNOTATION_COLUMNS = (
@@ -43,10 +46,13 @@ ANNOTATION_COLUMNS = (
 SOURCE_COLUMNS = ("id", "url", "title", "publisher", "stance", "excerpt", "accessed_at")
 
 
-def api_datetime(value: datetime | None, zone=None) -> str | None:
-    """A datetime as DRF renders it: ISO 8601 in the current time zone, UTC as ``Z``."""
-    if value is None:
-        return None
+def api_datetime(value: datetime | str | None, zone=None) -> str | None:
+    """A datetime as DRF renders it: ISO 8601 in the current time zone, UTC as ``Z``.
+
+    Text is taken as already rendered (by ``UtcIsoText``).
+    """
+    if value is None or isinstance(value, str):
+        return value
     text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -95,13 +101,23 @@ def _annotation_dict(row: dict, sources: list[dict], zone) -> dict:
     }
 
 
+def _annotation_in(annotation_ids):
+    """``annotation_id IN (...)``; on PostgreSQL as one array parameter, because a page of
+    1,000 ids is otherwise 1,000 placeholders to build, bind and parse."""
+    if connection.vendor != "postgresql":
+        return Q(annotation_id__in=annotation_ids)
+    column = f'"{Source._meta.db_table}"."annotation_id"'
+    sql = f"{column} = ANY(%s)"  # only the table name is interpolated, not the ids
+    return RawSQL(sql, (list(annotation_ids),), output_field=BooleanField())  # noqa: S611
+
+
 def sources_by_annotation(annotation_ids) -> dict[int, list[dict]]:
     """The sources of these annotations in their order, one query (none for no ids)."""
     grouped = defaultdict(list)
     if not annotation_ids:
         return grouped
     rows = (
-        Source.objects.filter(annotation_id__in=annotation_ids)
+        Source.objects.filter(_annotation_in(annotation_ids))
         .order_by("annotation_id", "position", "id")
         .values_list("annotation_id", *SOURCE_COLUMNS)
     )
@@ -110,15 +126,49 @@ def sources_by_annotation(annotation_ids) -> dict[int, list[dict]]:
     return grouped
 
 
+class UtcIsoText(Func):
+    """A timestamp as PostgreSQL writes it in ISO 8601, UTC, with microseconds and ``Z``.
+
+    Turning 1,000 timestamps into datetimes and back into text costs more in Python than
+    the rest of a page; ``_utc_text`` drops a zero fraction, as ``isoformat()`` does.
+    """
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = CharField()
+
+
+DATETIME_COLUMNS = ("reviewed_at", "created_at", "updated_at")
+
+
+def _utc_text(text: str | None) -> str | None:
+    return text[:-8] + "Z" if text is not None and text.endswith(".000000Z") else text
+
+
+def annotation_values(queryset):
+    """``queryset.values()`` with what the representation shows; see ``represent_rows``.
+
+    On PostgreSQL, when dates are shown in UTC, the database writes the timestamps.
+    """
+    if connection.vendor != "postgresql" or timezone.get_current_timezone_name() != "UTC":
+        return queryset.values(*ANNOTATION_COLUMNS)
+    columns = [name for name in ANNOTATION_COLUMNS if name not in DATETIME_COLUMNS]
+    texts = {f"{name}__utc": UtcIsoText(name) for name in DATETIME_COLUMNS}
+    return queryset.values(*columns, **texts)
+
+
 def annotation_rows(queryset) -> list[dict]:
     """Every annotation of ``queryset`` (scoped and ordered by the caller), in two queries."""
-    return represent_rows(list(queryset.values(*ANNOTATION_COLUMNS)))
+    return represent_rows(list(annotation_values(queryset)))
 
 
 def represent_rows(rows: list[dict]) -> list[dict]:
-    """Rows of ``values(*ANNOTATION_COLUMNS)`` with their sources (one more query)."""
+    """Rows of ``annotation_values()`` with their sources (one more query)."""
     zone = timezone.get_current_timezone()  # once: looking it up per value is costly
     sources = sources_by_annotation([row["id"] for row in rows])
+    if rows and "created_at__utc" in rows[0]:
+        for row in rows:
+            for name in DATETIME_COLUMNS:
+                row[name] = _utc_text(row.pop(name + "__utc"))
     return [_annotation_dict(row, sources.get(row["id"], []), zone) for row in rows]
 
 
@@ -162,3 +212,45 @@ def represent(annotation: Annotation, sources=None) -> dict:
         for source in sources
     ]
     return _annotation_dict(row, items, timezone.get_current_timezone())
+
+
+DOCUMENT_COLUMNS = (
+    "id",
+    "project",
+    "title",
+    "url",
+    "publisher",
+    "published_at",
+    "language",
+    "content_hash",
+    "created_at",
+)
+SENTENCE_COLUMNS = ("id", "index", "start", "end", "text", "paragraph")
+
+
+def document_detail(documents, pk) -> dict | None:
+    """``GET /documents/{id}/``: the document of ``documents`` (scoped by the caller) with
+    its progress counts, text and sentences in reading order; three plain queries.
+
+    The counts are those of ``DocumentQuerySet.with_progress()``, aggregated for this one
+    document (building that queryset costs more than running it). None when there is no
+    such document among ``documents``.
+    """
+    row = documents.filter(pk=pk).values(*DOCUMENT_COLUMNS, "text").first()
+    if row is None:
+        return None
+    zone = timezone.get_current_timezone()
+    row["published_at"] = api_datetime(row["published_at"], zone)
+    row["created_at"] = api_datetime(row["created_at"], zone)
+    sentences = (
+        Sentence.objects.filter(document_id=pk).order_by("index").values_list(*SENTENCE_COLUMNS)
+    )
+    sentences = [dict(zip(SENTENCE_COLUMNS, values, strict=True)) for values in sentences]
+    counts = Annotation.objects.filter(document_id=pk).aggregate(
+        annotation_count=Count("pk"),
+        annotated_sentence_count=Count("sentence", distinct=True),
+        verified_count=Count("pk", filter=Q(verification_status__in=VERIFIED_STATUSES)),
+        approved_count=Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
+    )
+    text = row.pop("text")
+    return {**row, "sentence_count": len(sentences), **counts, "text": text, "sentences": sentences}

@@ -68,7 +68,7 @@ class AnnotationListView(ApiListView):
         return Annotation.objects.for_user(self.request.user)
 
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*representation.ANNOTATION_COLUMNS)
+        rows = representation.annotation_values(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(representation.represent_rows(page))
 

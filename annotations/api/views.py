@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -12,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from annotations import importers, messages, permissions, services
+from annotations import importers, messages, permissions, representation, services
 from annotations.api import schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.filters import DocumentFilter
@@ -23,7 +24,7 @@ from annotations.api.serializers import (
     DocumentSerializer,
     ProjectSerializer,
 )
-from annotations.api.validation import reject_oversized_body
+from annotations.api.validation import RejectUnknownQueryParams, reject_oversized_body
 from annotations.models import ClaimType, Document, Membership, Project, Sentence
 
 
@@ -218,4 +219,9 @@ class DocumentDetailView(ApiView):
 
     @extend_schema(responses={200: DocumentDetailSerializer, 404: schema.NOT_FOUND})
     def get(self, request, pk):
-        return Response(self.get_serializer(self.get_object()).data)
+        # Rendered from plain rows (``DocumentDetailSerializer`` describes the same shape).
+        RejectUnknownQueryParams().filter_queryset(request, None, self)
+        document = representation.document_detail(Document.objects.for_user(request.user), pk)
+        if document is None:
+            raise Http404("No Document matches the given query.")  # as get_object() says
+        return Response(document)
