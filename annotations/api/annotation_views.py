@@ -121,11 +121,16 @@ class AnnotationBulkView(ApiView):
         '{"annotations": {"<index>": {...}}} and nothing is stored.',
     )
     def post(self, request):
-        data = self.parse(AnnotationBulkSerializer)
+        items, invalid = self.parse(AnnotationBulkSerializer)["annotations"]
         try:
-            annotations = services.create_annotations(user=request.user, items=data["annotations"])
+            annotations = services.create_annotations(
+                user=request.user, items=items, invalid=invalid
+            )
         except services.BulkValidationError as exc:
-            detail = {str(index): django_validation_detail(e) for index, e in exc.errors.items()}
+            detail = {
+                str(index): error if index in invalid else django_validation_detail(error)
+                for index, error in sorted(exc.errors.items())
+            }
             raise exceptions.ValidationError({"annotations": detail}) from exc
         return Response(
             {"created": [annotation.pk for annotation in annotations]},

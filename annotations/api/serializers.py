@@ -7,6 +7,7 @@ and reject every other key, output serializers never write.
 import contextlib
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -226,11 +227,15 @@ def visible_claim_types(user):
 
 
 def visible_sentences(user):
-    """Sentences the caller may annotate, with their role; never the document's text."""
+    """Sentences the caller may annotate, with their project and the caller's role in it.
+
+    The document is not read (its text may be megabytes): ``document_project_id`` is all a
+    save needs of it.
+    """
     rows = (
         Sentence.objects.filter(document__in=Document.objects.for_user(user))
-        .select_related("document")
-        .only("index", "start", "end", "text", "document__project")
+        .only("index", "start", "end", "text", "document_id")
+        .annotate(document_project_id=F("document__project_id"))
     )
     return with_caller_role(rows, user, "document__project")
 
@@ -320,10 +325,11 @@ BULK_REFERENCES = {"sentence": visible_sentences, "claim_type": visible_claim_ty
 
 @extend_schema_field(AnnotationCreateSerializer(many=True))
 class BulkAnnotationsField(serializers.Field):
-    """A list of ``POST /annotations/`` bodies; errors are keyed by the item's index.
+    """A list of ``POST /annotations/`` bodies, as ``(items, errors)``.
 
     Every item is checked (not only up to the first bad one) with one item serializer,
-    and the sentences and claim types of all items are read in one query each.
+    and the sentences and claim types of all items are read in one query each. ``errors``
+    maps the index of each bad item (None in ``items``) to what a single save would answer.
     """
 
     default_error_messages = {
@@ -348,9 +354,9 @@ class BulkAnnotationsField(serializers.Field):
                 items.append(self._references_of(item, item_serializer))
                 errors[index] = exc.detail
         self._resolve(items, errors)
-        if errors:
-            raise serializers.ValidationError({str(n): errors[n] for n in sorted(errors)})
-        return items
+        # Bad items are passed on as None with their errors, so that the service can still
+        # check the others (spans, duplicates) and every problem is answered at once.
+        return [None if index in errors else item for index, item in enumerate(items)], errors
 
     @staticmethod
     def _references_of(item, item_serializer) -> dict:

@@ -34,7 +34,8 @@ MAX_BULK_ANNOTATIONS = 1000
 class BulkValidationError(Exception):
     """Some items of a bulk save are invalid; nothing was stored.
 
-    ``errors`` maps the index of each bad item to its ``ValidationError``.
+    ``errors`` maps the index of each bad item to its ``ValidationError`` (or to the
+    errors the caller passed in as ``invalid``).
     """
 
     def __init__(self, errors: dict[int, ValidationError]):
@@ -184,7 +185,7 @@ def _new_annotation(
     sources: list[dict] | None = None,
 ) -> tuple[Annotation, list[Source]]:
     """A checked, unsaved annotation and its unsaved sources."""
-    project_id = sentence.document.project_id
+    project_id = getattr(sentence, "document_project_id", None) or sentence.document.project_id
     if permissions.role_in(user, project_id, annotated=sentence) is None:
         raise PermissionDenied(messages.NOT_A_MEMBER)
     annotation = Annotation(
@@ -237,19 +238,21 @@ def create_annotation(*, user, sentence: Sentence, claim_type: ClaimType, **fiel
     return _insert(user, [pair])[0]
 
 
-def create_annotations(*, user, items: list[dict]) -> list[Annotation]:
+def create_annotations(*, user, items: list[dict | None], invalid=None) -> list[Annotation]:
     """Create many annotations at once with the rules of ``create_annotation``: all or none.
 
-    Each item holds ``create_annotation``'s arguments. Raises ``BulkValidationError``
-    naming every bad item by index (nothing is stored), ``PermissionDenied`` if any item
-    is in a project the user may not annotate.
+    Each item holds ``create_annotation``'s arguments. ``invalid`` maps the indexes of
+    items the caller already found bad (None in ``items``) to their errors: the others are
+    still checked, so that all problems are reported together. Raises
+    ``BulkValidationError`` naming every bad item by index (nothing is stored), and
+    ``PermissionDenied`` if any item is in a project the user may not annotate.
     """
     if len(items) > MAX_BULK_ANNOTATIONS:
         raise ValidationError(messages.BULK_TOO_MANY.format(limit=MAX_BULK_ANNOTATIONS))
-    pairs, errors = [], {}
+    pairs, errors = [], dict(invalid or {})
     for index, item in enumerate(items):
         try:
-            pairs.append(_new_annotation(user, **item))
+            pairs.append(None if item is None else _new_annotation(user, **item))
         except ValidationError as exc:
             errors[index] = exc
             pairs.append(None)
