@@ -7,6 +7,7 @@ Each service is atomic, checks permission with ``annotations.permissions``, vali
 
 from annotations.services.annotations import (
     CONTENT_FIELDS,
+    COPY_HISTORY_FROM,
     MAX_BULK_ANNOTATIONS,
     REVIEW_DECISIONS,
     SOURCE_FIELDS,
@@ -43,6 +44,7 @@ from annotations.services.projects import (
 
 __all__ = [
     "CONTENT_FIELDS",
+    "COPY_HISTORY_FROM",
     "DEFAULT_CLAIM_TYPES",
     "MAX_BULK_ANNOTATIONS",
     "REVIEW_DECISIONS",

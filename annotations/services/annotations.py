@@ -1,7 +1,7 @@
 """Writing annotations and their sources: versioned, permission-checked, with history."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -99,7 +99,9 @@ def _write(annotation: Annotation, *, user, expected_version: int | None) -> Non
     else:
         annotation.version = expected_version + 1
     # The same history row a save() would leave, with the acting user and reason.
-    Annotation.history.bulk_history_create([annotation], update=True, default_user=user)
+    Annotation.history.bulk_history_create(
+        [annotation], update=True, default_user=user, default_change_reason=None
+    )
 
 
 def _new_source(annotation: Annotation, position: int, item: dict, source=None) -> Source:
@@ -213,19 +215,54 @@ def _insert(user, pairs: list[tuple[Annotation, list[Source]]]) -> list[Annotati
     annotations = [annotation for annotation, _ in pairs]
     try:
         with transaction.atomic():
-            bulk_create_with_history(annotations, Annotation, default_user=user)
+            _create_with_history(annotations, Annotation, user)
             sources = []
             for annotation, items in pairs:
                 for source in items:
                     source.annotation = annotation  # now that it has a primary key
                 sources.extend(items)
             if sources:
-                bulk_create_with_history(sources, Source, default_user=user)
+                _create_with_history(sources, Source, user)
     except IntegrityError as exc:
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc
     for annotation, items in pairs:
         annotation.saved_sources = items
     return annotations
+
+
+# Beyond this many rows, the database copies the history rows itself (see below).
+COPY_HISTORY_FROM = 20
+
+
+def _create_with_history(objects: list, model, user) -> None:
+    """INSERT ``objects`` and one "+" history row each, as simple-history records a save.
+
+    Few rows go through simple-history's ``bulk_create_with_history``. For many, building
+    a historical instance per row in Python costs more than the insert itself, so the
+    database copies the new rows into the history table in one ``INSERT … SELECT``: the
+    same columns that helper fills (the tracked fields, the date, the user, no reason).
+    ``tests/api/test_bulk.py`` checks both paths leave the same rows.
+    """
+    if len(objects) < COPY_HISTORY_FROM:
+        bulk_create_with_history(objects, model, default_user=user)
+        return
+    model.objects.bulk_create(objects)
+    history = model.history.model
+    quote = connection.ops.quote_name
+    copied = [quote(field.column) for field in history.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    columns = ", ".join(copied + [quote(name) for name in extra])
+    pk = quote(model._meta.pk.column)
+    ids = [obj.pk for obj in objects]
+    # Only names from the models are interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {', '.join(copied)}, %s, NULL, '+', %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) ORDER BY {pk}"
+    )
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [when, user.pk, *ids])
 
 
 def create_annotation(*, user, sentence: Sentence, claim_type: ClaimType, **fields) -> Annotation:

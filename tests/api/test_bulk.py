@@ -150,22 +150,48 @@ def test_bulk_needs_membership_and_credentials(
     assert not Annotation.objects.exists()
 
 
-def test_bulk_writes_one_history_row_per_annotation_and_source_with_the_user(
-    client_for, reviewer, long_document, statistic
+HISTORY_FIELDS = [f.attname for f in Annotation.history.model.tracked_fields]
+
+
+@pytest.mark.parametrize("size", [3, services.COPY_HISTORY_FROM + 5])
+def test_bulk_writes_the_history_rows_a_single_save_writes(
+    client_for, reviewer, long_document, statistic, size
 ):
-    items = items_for(long_document, statistic, 3, sources=[{"url": "https://c.example/"}])
+    client = client_for(reviewer)
+    items = items_for(long_document, statistic, size, sources=[{"url": "https://c.example/"}])
+    single = client.post(
+        "/api/v1/annotations/", items.pop(), format="json"
+    ).json()  # the last sentence, through the single save
 
-    created = post(client_for(reviewer), items).json()["created"]
+    created = post(client, items).json()["created"]
 
-    history = Annotation.history.filter(id__in=created)
-    assert history.count() == 3
-    assert set(history.values_list("history_type", "history_user", "version")) == {
-        ("+", reviewer.pk, 1)
+    def rows(model, **filters):
+        columns = [f.attname for f in model.history.model.tracked_fields if f.attname != "id"]
+        shown = ["history_type", "history_user_id", "history_change_reason", *columns]
+        return model.history.filter(**filters).values(*shown)
+
+    one = rows(Annotation, id=single["id"]).get()
+    history = list(rows(Annotation, id__in=created))
+    assert len(history) == len(created)
+    keep = {"sentence_id", "start", "end", "quote", "created_at"}
+    for row in history:
+        assert {k: v for k, v in row.items() if k not in keep} == {
+            k: v for k, v in one.items() if k not in keep
+        }
+        assert row["history_type"] == "+" and row["history_user_id"] == reviewer.pk
+    stored = Annotation.objects.in_bulk(created)
+    for row, pk in zip(
+        Annotation.history.filter(id__in=created).order_by("history_id"), created, strict=True
+    ):
+        assert row.id == pk
+        assert all(getattr(row, f) == getattr(stored[pk], f) for f in HISTORY_FIELDS)
+    sources = list(rows(Source, annotation_id__in=created))
+    one_source = rows(Source, annotation_id=single["id"]).get()
+    assert len(sources) == len(created)
+    assert {(s["history_type"], s["history_user_id"], s["url"]) for s in sources} == {
+        (one_source["history_type"], one_source["history_user_id"], one_source["url"])
     }
-    sources = Source.history.filter(annotation_id__in=created)
-    assert sources.count() == 3
-    assert set(sources.values_list("history_type", "history_user")) == {("+", reviewer.pk)}
-    entries = client_for(reviewer).get(f"/api/v1/annotations/{created[0]}/history/").json()
+    entries = client.get(f"/api/v1/annotations/{created[0]}/history/").json()
     assert sorted((e["object"], e["type"], e["user"]["username"]) for e in entries) == [
         ("annotation", "+", "rita"),
         ("source", "+", "rita"),
