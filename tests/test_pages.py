@@ -350,3 +350,19 @@ def test_service_error_messages_reach_the_form(login, owner, project, settings):
     )
     assert response.status_code == 400
     assert messages.TOO_LARGE.format(limit=20) in response.content.decode()
+
+
+def test_workspace_data_element_holds_what_json_script_would(document):
+    from django.utils.html import json_script
+
+    from annotations.templatetags.workspace import fast_json_script
+
+    value = {"text": '</script><script>alert("x")</script> & ünï \u2028', "n": [1, None, True]}
+
+    fast = fast_json_script(value, "workspace-data")
+
+    assert "</script><script>" not in fast and "<" not in fast.split(">", 1)[1][:-9]
+    inner = re.search(r">(.*)</script>$", fast, re.S).group(1)
+    reference = re.search(r">(.*)</script>$", json_script(value, "workspace-data"), re.S)
+    assert json.loads(inner) == json.loads(reference.group(1)) == value
+    assert fast.startswith('<script id="workspace-data" type="application/json">')
