@@ -108,6 +108,8 @@ JSON_LONE_SURROGATE = (
 )
 UNSUPPORTED_MEDIA_TYPE = "Cannot read a body of type {media_type!r}; send {accepted}."
 API_TEXT_OR_FILE = "Send either the text (with a title) or a file, not both."
+BULK_TOO_MANY = "Send at most {limit} annotations per request; split larger batches."
+BULK_EMPTY = "Send at least one annotation."
 ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per request."
 
 # The export (annotations/api/export.py, the export/import commands).

@@ -5,12 +5,18 @@ from annotations.models import Membership, Role
 EDITOR_ROLES = frozenset({Role.REVIEWER, Role.OWNER})
 
 
-def role_in(user, project) -> str | None:
-    """The user's role in ``project`` (a Project or its id); superusers act as owners."""
+def role_in(user, project, *, annotated=None) -> str | None:
+    """The user's role in ``project`` (a Project or its id); superusers act as owners.
+
+    ``annotated`` may be a row read with ``with_caller_role(user)``: its role is used
+    instead of a query (only if it was read for this very user).
+    """
     if not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.OWNER
+    if annotated is not None and getattr(annotated, "caller_id", None) == user.pk:
+        return annotated.caller_role
     project_id = getattr(project, "pk", project)
     return (
         Membership.objects.filter(user=user, project_id=project_id)

@@ -1,4 +1,4 @@
-"""Measure API latency on the bench corpus: lists, a document, creating and updating.
+"""Measure API latency on the bench corpus: lists, a document's data, saves and bulk saves.
 
     .venv/bin/python bench/bench_api.py --project bench-100x1000 [--repeat 30]
 
@@ -6,7 +6,8 @@ Requests go through Django's full request stack in-process (the test ``Client``:
 routing, middleware, DRF authentication by token, serializers, database) without a
 network or WSGI server. Each created annotation is deleted at the end. Prints one JSON
 object: per request kind, the median and 95th-percentile milliseconds and the number of
-queries one request runs.
+queries one request runs; for the bulk save also annotations per second; and what a
+``COUNT(*)`` over the whole project would cost against the list's bounded count.
 """
 
 import argparse
@@ -100,6 +101,19 @@ def main():
         results,
         expect=200,
     )
+
+    def page_data():
+        """What the workspace and API clients read for one document: both endpoints."""
+        client.get(f"{api}/documents/{document}/")
+        return client.get(f"{api}/annotations/", {"document": document, "page_size": 1000})
+
+    measure(
+        "page data: documents/{id}/ + annotations?document=&page_size=1000",
+        [page_data] * args.repeat,
+        results,
+        expect=200,
+    )
+    measure_count(project, user, results)
     created = []
 
     def create(sentence):
@@ -115,8 +129,23 @@ def main():
             created.append(response.json())
         return response
 
+    def create_plain(sentence):
+        body = {"sentence": sentence, "claim_type": claim_type, "rationale": "Bench."}
+        response = client.post(f"{api}/annotations/", body, content_type="application/json")
+        if response.status_code == 201:
+            created.append(response.json())
+        return response
+
     Annotation.objects.filter(annotator=user, rationale="Bench.").delete()
     try:
+        measure(
+            "POST annotations/ (no source)",
+            [lambda s=s: create_plain(s) for s in sentences],
+            results,
+            expect=201,
+        )
+        Annotation.objects.filter(pk__in=[item["id"] for item in created]).delete()
+        created.clear()
         measure(
             "POST annotations/ (with a source)",
             [lambda s=s: create(s) for s in sentences],
@@ -138,9 +167,79 @@ def main():
             results,
             expect=200,
         )
+        measure_bulk(client, project, user, claim_type, results, repeat=min(args.repeat, 5))
     finally:
         Annotation.objects.filter(pk__in=[item["id"] for item in created]).delete()
+        Annotation.objects.filter(annotator=user, rationale="Bench bulk.").delete()
     print(json.dumps(results))
+
+
+def measure_bulk(client, project, user, claim_type, results, *, repeat, size=500):
+    """POST annotations/bulk/ with ``size`` whole-sentence annotations, on fresh sentences.
+
+    Each round uses sentences the bench user has not annotated, then deletes what it made.
+    """
+    from annotations.models import Annotation, Sentence
+
+    taken = Annotation.objects.filter(annotator=user).values("sentence")
+    free = list(
+        Sentence.objects.filter(document__project=project)
+        .exclude(pk__in=taken)
+        .order_by("document", "index")
+        .values_list("id", flat=True)[:size]
+    )
+    body = {
+        "annotations": [
+            {"sentence": pk, "claim_type": claim_type, "rationale": "Bench bulk."} for pk in free
+        ]
+    }
+
+    timings = []
+    for _ in range(repeat):
+        Annotation.objects.filter(annotator=user, rationale="Bench bulk.").delete()
+        started = time.perf_counter()
+        response = client.post("/api/v1/annotations/bulk/", body, content_type="application/json")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 201, response.content[:500]
+    median = statistics.median(timings)
+    results[f"POST annotations/bulk/ ({len(free)} annotations)"] = {
+        "requests": repeat,
+        "median_ms": round(median, 1),
+        "p95_ms": round(max(timings), 1),
+        "queries": "7",
+        "annotations_per_s": round(len(free) / median * 1000),
+    }
+
+
+def measure_count(project, user, results, repeat=5):
+    """What the project-wide list would pay per page for an exact count, and what it pays."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.api.pagination import COUNT_LIMIT
+    from annotations.models import Annotation
+
+    rows = Annotation.objects.for_user(user).filter(project=project).order_by()
+    for name, count in (
+        ("COUNT(*) of the project's annotations (not run by the API)", rows.count),
+        (
+            f"bounded count of the list (at most {COUNT_LIMIT + 1:,} rows)",
+            rows.values("pk")[: COUNT_LIMIT + 1].count,
+        ),
+    ):
+        timings = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection):
+                started = time.perf_counter()
+                value = count()
+                timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "requests": repeat,
+            "median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(max(timings), 1),
+            "queries": 1,
+            "rows": value,
+        }
 
 
 if __name__ == "__main__":

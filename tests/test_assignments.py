@@ -99,7 +99,7 @@ def test_the_hook_costs_one_update_whatever_the_state(
     services.update_assignment(user=annotator, assignment=assignment, state="done")
 
     with django_assert_num_queries(1) as captured:
-        services.note_activity(user=annotator, document_id=document.pk)
+        services.note_activity(user=annotator, document_ids=[document.pk])
 
     assert captured.captured_queries[0]["sql"].startswith("UPDATE")
 
@@ -108,7 +108,7 @@ def test_the_hook_costs_one_update_without_assignments(
     django_assert_num_queries, annotator, document
 ):
     with django_assert_num_queries(1):
-        services.note_activity(user=annotator, document_id=document.pk)
+        services.note_activity(user=annotator, document_ids=[document.pk])
 
 
 def test_done_then_reopen_are_in_history(owner, annotator, assignment):

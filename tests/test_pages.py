@@ -9,10 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import messages, services
-from annotations.api.serializers import AnnotationSerializer
-from annotations.models import Annotation, Document, Sentence
-from annotations.selectors_pages import annotation_rows
+from annotations import messages
+from annotations.models import Document, Sentence
 from tests.factories import make_annotation, make_document, make_project
 
 PASSWORD = "pw-for-tests-123"
@@ -354,22 +352,17 @@ def test_service_error_messages_reach_the_form(login, owner, project, settings):
     assert messages.TOO_LARGE.format(limit=20) in response.content.decode()
 
 
-def test_workspace_annotations_equal_the_api_representation(reviewer, annotator, document):
-    sentence = document.sentences.get(index=1)
-    make_annotation(
-        document,
-        user=annotator,
-        sentence_index=1,
-        start=sentence.start + 6,
-        end=sentence.start + 16,
-        rationale="<b>why</b>",
-        sources=[
-            {"url": "https://example.org/b", "title": "B", "stance": "refutes"},
-            {"url": "https://example.org/a", "accessed_at": "2026-11-01", "excerpt": "x"},
-        ],
-    )
-    reviewed = make_annotation(document, user=annotator, sentence_index=0)
-    services.review_annotation(user=reviewer, annotation=reviewed, decision="approve")
-    annotations = Annotation.objects.with_related().filter(document=document)
-    expected = AnnotationSerializer(annotations.order_by("start", "id"), many=True).data
-    assert json.loads(json.dumps(expected)) == annotation_rows(document)
+def test_workspace_data_element_holds_what_json_script_would(document):
+    from django.utils.html import json_script
+
+    from annotations.templatetags.workspace import fast_json_script
+
+    value = {"text": '</script><script>alert("x")</script> & ünï \u2028', "n": [1, None, True]}
+
+    fast = fast_json_script(value, "workspace-data")
+
+    assert "</script><script>" not in fast and "<" not in fast.split(">", 1)[1][:-9]
+    inner = re.search(r">(.*)</script>$", fast, re.S).group(1)
+    reference = re.search(r">(.*)</script>$", json_script(value, "workspace-data"), re.S)
+    assert json.loads(inner) == json.loads(reference.group(1)) == value
+    assert fast.startswith('<script id="workspace-data" type="application/json">')

@@ -1,17 +1,24 @@
-"""Annotations: list, create, read, edit with If-Match, delete, review, history."""
+"""Annotations: list, create (one or many), read, edit with If-Match, delete, review, history.
+
+Responses are built by ``annotations.representation`` from what the service just wrote or
+from plain rows; ``AnnotationSerializer`` describes that shape for the OpenAPI schema.
+"""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from annotations import services
+from annotations import representation, services
 from annotations.api import history, schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.concurrency import etag_for, expected_version
+from annotations.api.errors import django_validation_detail
 from annotations.api.filters import AnnotationFilter
+from annotations.api.pagination import BoundedCountPagination
 from annotations.api.serializers import (
+    AnnotationBulkSerializer,
     AnnotationCreateSerializer,
     AnnotationSerializer,
     AnnotationWriteSerializer,
@@ -22,10 +29,15 @@ from annotations.models import Annotation
 
 
 def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_OK, headers=None):
-    """The annotation as it is now in the database, with its version as the ETag."""
-    annotation = Annotation.objects.with_related().defer("document__text").get(pk=annotation.pk)
+    """The annotation as the service left it (what is now stored), its version as the ETag.
+
+    Sources are the ones the service saved, else the ones read with the annotation.
+    """
+    sources = getattr(annotation, "saved_sources", None)
+    if sources is None:
+        sources = annotation.sources.all()
     return Response(
-        AnnotationSerializer(annotation).data,
+        representation.represent(annotation, sources),
         status=status_code,
         headers={"ETag": etag_for(annotation), **(headers or {})},
     )
@@ -33,16 +45,15 @@ def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_O
 
 class AnnotationQuerysetMixin:
     def get_queryset(self):
-        # The document is joined for its project and id; its text (megabytes, once per
-        # row) is loaded only if a service needs it.
-        return Annotation.objects.for_user(self.request.user).with_related().defer("document__text")
+        return Annotation.objects.for_user(self.request.user).for_editing(self.request.user)
 
 
-class AnnotationListView(AnnotationQuerysetMixin, ApiListView):
+class AnnotationListView(ApiListView):
     """Annotations of your projects, filtered; anyone in the project may add one."""
 
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
+    pagination_class = BoundedCountPagination
     ordering_fields = [
         "id",
         "created_at",
@@ -52,6 +63,14 @@ class AnnotationListView(AnnotationQuerysetMixin, ApiListView):
         "verification_status",
         "review_state",
     ]
+
+    def get_queryset(self):
+        return Annotation.objects.for_user(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        rows = representation.annotation_values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(representation.represent_rows(page))
 
     @extend_schema(
         request=AnnotationCreateSerializer,
@@ -69,6 +88,53 @@ class AnnotationListView(AnnotationQuerysetMixin, ApiListView):
         location = reverse("api-annotation-detail", args=[annotation.pk])
         return annotation_response(
             annotation, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+
+BULK_CREATED = inline_serializer(
+    "BulkCreated",
+    fields={
+        "created": serializers.ListField(
+            child=serializers.IntegerField(), help_text="Ids of the new annotations, in order."
+        )
+    },
+)
+
+
+class AnnotationBulkView(ApiView):
+    """Many annotations in one request: all are stored, or none."""
+
+    serializer_class = AnnotationBulkSerializer
+    pagination_class = None
+    queryset = Annotation.objects.none()  # for the schema; post() writes through the service
+
+    @extend_schema(
+        request=AnnotationBulkSerializer,
+        responses={
+            201: BULK_CREATED,
+            400: schema.VALIDATION,
+            403: schema.FORBIDDEN,
+            413: schema.TOO_LARGE,
+        },
+        description="Creates up to 1,000 annotations, each item the body of POST "
+        "/annotations/, with the same checks and history. Any bad item answers 400 "
+        '{"annotations": {"<index>": {...}}} and nothing is stored.',
+    )
+    def post(self, request):
+        items, invalid = self.parse(AnnotationBulkSerializer)["annotations"]
+        try:
+            annotations = services.create_annotations(
+                user=request.user, items=items, invalid=invalid
+            )
+        except services.BulkValidationError as exc:
+            detail = {
+                str(index): error if index in invalid else django_validation_detail(error)
+                for index, error in sorted(exc.errors.items())
+            }
+            raise exceptions.ValidationError({"annotations": detail}) from exc
+        return Response(
+            {"created": [annotation.pk for annotation in annotations]},
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -1,8 +1,10 @@
 """What every API view shares: strict, paginated lists and bounded request bodies."""
 
+import orjson
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 from annotations.api.pagination import Pagination
 from annotations.api.parsers import require_body
@@ -12,6 +14,23 @@ from annotations.api.validation import (
     reject_oversized_body,
 )
 
+_drf_encoder = JSONEncoder()
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON, written by orjson: the same document, several times faster.
+
+    Dates and anything orjson does not know go through DRF's own encoder, so they read
+    exactly as before (``...Z`` for UTC, decimals, lazy strings).
+    """
+
+    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=_drf_encoder.default, option=self.options)
+
 
 class ApiView(generics.GenericAPIView):
     """Base of the API views. Querysets must start from ``for_user`` (404 outside)."""
@@ -19,7 +38,7 @@ class ApiView(generics.GenericAPIView):
     pagination_class = Pagination
     # JSON only: the interactive docs live at /api/docs/, and DRF's browsable pages rely on
     # inline scripts that our Content-Security-Policy forbids.
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
     filter_backends = [RejectUnknownQueryParams, DjangoFilterBackend, StrictOrderingFilter]
 
     def initial(self, request, *args, **kwargs):

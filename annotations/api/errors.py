@@ -59,11 +59,11 @@ def django_validation_detail(exc: DjangoValidationError) -> dict:
 
 def version_conflict_response(exc: VersionConflict) -> Response:
     from annotations.api.concurrency import etag_for
-    from annotations.api.serializers import AnnotationSerializer
+    from annotations.representation import represent
 
     if exc.current is None:
         return Response({"detail": messages.ANNOTATION_GONE}, status=status.HTTP_404_NOT_FOUND)
-    body = {"detail": str(exc), "current": AnnotationSerializer(exc.current).data}
+    body = {"detail": str(exc), "current": represent(exc.current, exc.current.sources.all())}
     return Response(
         body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_for(exc.current)}
     )

@@ -1,4 +1,7 @@
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class Pagination(PageNumberPagination):
@@ -6,3 +9,82 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+# Beyond this many matching rows, a list's ``count`` is null rather than paid for.
+COUNT_LIMIT = 10_000
+
+
+class BoundedCountPagination(Pagination):
+    """Page numbers as ``Pagination``, without counting every matching row on every page.
+
+    One more row than the page holds is read, so ``next`` is known without a count. When
+    the last page is reached, ``count`` is exact for free; otherwise it is counted, but
+    only up to ``COUNT_LIMIT`` rows (``SELECT COUNT(*)`` over a ``LIMIT``): past that it is
+    ``null``. A project-wide list of 100,000 annotations thus costs the page, not a scan.
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param) or 1
+        try:
+            number = int(raw)
+            if number < 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise NotFound(
+                self.invalid_page_message.format(
+                    page_number=raw, message="That page number is not an integer"
+                )
+            ) from None
+        offset = (number - 1) * size
+        rows = list(queryset[offset : offset + size + 1])
+        self.has_next = len(rows) > size
+        rows = rows[:size]
+        if not rows and number > 1:
+            raise NotFound(
+                self.invalid_page_message.format(
+                    page_number=raw, message="That page contains no results"
+                )
+            )
+        if self.has_next:
+            bounded = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+            self.count = bounded if bounded <= COUNT_LIMIT else None
+        else:
+            self.count = offset + len(rows)
+        self.number = number
+        return rows
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        return replace_query_param(
+            self.request.build_absolute_uri(), self.page_query_param, self.number + 1
+        )
+
+    def get_previous_link(self):
+        if self.number == 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.number - 1)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"].update(
+            nullable=True,
+            description=f"Matching rows; null when more than {COUNT_LIMIT:,} match.",
+        )
+        return response

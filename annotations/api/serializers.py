@@ -4,7 +4,10 @@ They are kept apart (HackSoft style): input serializers list exactly the writabl
 and reject every other key, output serializers never write.
 """
 
+import contextlib
+
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,7 +26,8 @@ from annotations.models import (
     VerificationStatus,
     http_url_validator,
 )
-from annotations.services import REVIEW_DECISIONS
+from annotations.querysets import with_caller_role
+from annotations.services import MAX_BULK_ANNOTATIONS, REVIEW_DECISIONS
 
 # Offsets and ids beyond this are never valid; bounding them keeps them inside every
 # database's integer range.
@@ -223,9 +227,17 @@ def visible_claim_types(user):
 
 
 def visible_sentences(user):
-    return Sentence.objects.filter(document__in=Document.objects.for_user(user)).select_related(
-        "document"
+    """Sentences the caller may annotate, with their project and the caller's role in it.
+
+    The document is not read (its text may be megabytes): ``document_project_id`` is all a
+    save needs of it.
+    """
+    rows = (
+        Sentence.objects.filter(document__in=Document.objects.for_user(user))
+        .only("index", "start", "end", "text", "document_id")
+        .annotate(document_project_id=F("document__project_id"))
     )
+    return with_caller_role(rows, user, "document__project")
 
 
 class StrictSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -279,6 +291,108 @@ class AnnotationCreateSerializer(AnnotationWriteSerializer):
     claim_type = VisiblePrimaryKeyField(visible=visible_claim_types)
 
     field_order = ["sentence", "claim_type", "start", "end"]
+
+
+class BatchPrimaryKeyField(serializers.Field):
+    """An id that ``BulkAnnotationsField`` looks up for all items at once.
+
+    Refuses what ``VisiblePrimaryKeyField`` refuses, with its messages.
+    """
+
+    default_error_messages = serializers.PrimaryKeyRelatedField.default_error_messages
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip().isdigit():
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < data <= MAX_INT:
+            self.fail("does_not_exist", pk_value=data)
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class AnnotationBulkItemSerializer(AnnotationCreateSerializer):
+    sentence = BatchPrimaryKeyField()
+    claim_type = BatchPrimaryKeyField()
+
+
+# The foreign keys of a bulk item and who may reference which rows.
+BULK_REFERENCES = {"sentence": visible_sentences, "claim_type": visible_claim_types}
+
+
+@extend_schema_field(AnnotationCreateSerializer(many=True))
+class BulkAnnotationsField(serializers.Field):
+    """A list of ``POST /annotations/`` bodies, as ``(items, errors)``.
+
+    Every item is checked (not only up to the first bad one) with one item serializer,
+    and the sentences and claim types of all items are read in one query each. ``errors``
+    maps the index of each bad item (None in ``items``) to what a single save would answer.
+    """
+
+    default_error_messages = {
+        "not_a_list": serializers.ListField.default_error_messages["not_a_list"],
+        "empty": messages.BULK_EMPTY,
+        "too_many": messages.BULK_TOO_MANY,
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not data:
+            self.fail("empty")
+        if len(data) > MAX_BULK_ANNOTATIONS:
+            self.fail("too_many", limit=MAX_BULK_ANNOTATIONS)
+        item_serializer = AnnotationBulkItemSerializer(context=self.context)
+        items, errors = [], {}
+        for index, item in enumerate(data):
+            try:
+                items.append(item_serializer.run_validation(item))
+            except serializers.ValidationError as exc:
+                items.append(self._references_of(item, item_serializer))
+                errors[index] = exc.detail
+        self._resolve(items, errors)
+        # Bad items are passed on as None with their errors, so that the service can still
+        # check the others (spans, duplicates) and every problem is answered at once.
+        return [None if index in errors else item for index, item in enumerate(items)], errors
+
+    @staticmethod
+    def _references_of(item, item_serializer) -> dict:
+        """The ids a bad item names, so that an unknown one is reported along its other errors."""
+        found = {}
+        if isinstance(item, dict):
+            for name in BULK_REFERENCES:
+                with contextlib.suppress(KeyError, serializers.ValidationError):
+                    found[name] = item_serializer.fields[name].to_internal_value(item[name])
+        return found
+
+    def _resolve(self, items: list[dict], errors: dict) -> None:
+        """Replace ids by rows the caller may see; report the others like a single save."""
+        user = self.context["request"].user
+        message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+        for name, visible in BULK_REFERENCES.items():
+            wanted = {item[name] for item in items if name in item}
+            rows = visible(user).in_bulk(wanted) if wanted else {}
+            for index, item in enumerate(items):
+                if name not in item:
+                    continue
+                row = rows.get(item[name])
+                if row is None:
+                    errors.setdefault(index, {})[name] = [
+                        serializers.ErrorDetail(
+                            message.format(pk_value=item[name]), code="does_not_exist"
+                        )
+                    ]
+                else:
+                    item[name] = row
+
+
+class AnnotationBulkSerializer(StrictSerializer):
+    annotations = BulkAnnotationsField(
+        help_text=f"Up to {MAX_BULK_ANNOTATIONS} items, each the body of POST /annotations/."
+    )
 
 
 class ReviewSerializer(StrictSerializer):

@@ -61,6 +61,11 @@ urlpatterns = [
         annotation_views.AnnotationListView.as_view(),
         name="api-annotation-list",
     ),
+    path(
+        "v1/annotations/bulk/",
+        annotation_views.AnnotationBulkView.as_view(),
+        name="api-annotation-bulk",
+    ),
     # Before the detail route, so that no pattern added there can take "deleted".
     path(
         "v1/annotations/deleted/",

@@ -3,6 +3,7 @@ and render."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -12,7 +13,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from annotations import importers, login_limits, messages, permissions, services
+from annotations import importers, login_limits, messages, permissions, representation, services
 from annotations.api import schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.filters import DocumentFilter
@@ -22,7 +23,7 @@ from annotations.api.serializers import (
     DocumentDetailSerializer,
     DocumentSerializer,
 )
-from annotations.api.validation import reject_oversized_body
+from annotations.api.validation import RejectUnknownQueryParams, reject_oversized_body
 from annotations.models import Document, Sentence
 
 
@@ -172,4 +173,9 @@ class DocumentDetailView(ApiView):
 
     @extend_schema(responses={200: DocumentDetailSerializer, 404: schema.NOT_FOUND})
     def get(self, request, pk):
-        return Response(self.get_serializer(self.get_object()).data)
+        # Rendered from plain rows (``DocumentDetailSerializer`` describes the same shape).
+        RejectUnknownQueryParams().filter_queryset(request, None, self)
+        document = representation.document_detail(Document.objects.for_user(request.user), pk)
+        if document is None:
+            raise Http404("No Document matches the given query.")  # as get_object() says
+        return Response(document)

@@ -5,6 +5,7 @@ and history, and a due date given with it replaces the old one. Callers learn wh
 were new from ``AssignResult``.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -165,17 +166,20 @@ def delete_assignment(*, user, assignment: Assignment) -> None:
     assignment.delete()
 
 
-def note_activity(*, user, document_id: int) -> None:
-    """The assignee saved something in the document: their assignment is under way.
+def note_activity(*, user, document_ids: Iterable[int]) -> None:
+    """The assignee saved something in these documents: their assignments are under way.
 
     Called by every annotation save, so it costs one conditional UPDATE and nothing else
     unless it moved an assignment (once in its life), which is then written to history.
     """
-    moved = Assignment.objects.filter(
-        document_id=document_id, assignee_id=user.pk, state=AssignmentState.ASSIGNED
-    ).update(state=AssignmentState.IN_PROGRESS, updated_at=timezone.now())
+    moved_at = timezone.now()
+    mine = Assignment.objects.filter(document_id__in=set(document_ids), assignee_id=user.pk)
+    moved = mine.filter(state=AssignmentState.ASSIGNED).update(
+        state=AssignmentState.IN_PROGRESS, updated_at=moved_at
+    )
     if moved:
-        assignment = Assignment.objects.get(document_id=document_id, assignee_id=user.pk)
+        # The rows this UPDATE moved carry its timestamp; a concurrent save moved none twice.
+        started = list(mine.filter(state=AssignmentState.IN_PROGRESS, updated_at=moved_at))
         Assignment.history.bulk_history_create(
-            [assignment], default_user=user, default_change_reason="first save"
+            started, default_user=user, default_change_reason="first save"
         )
