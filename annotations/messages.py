@@ -55,6 +55,7 @@ ANNOTATION_GONE = "This annotation was deleted meanwhile."
 BODY_TOO_LARGE = "The request body is larger than the limit of {limit} bytes."
 API_TEXT_OR_FILE = "Send either the text (with a title) or a file, not both."
 ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per request."
+BATCH_SIZE = "A batch import holds from 1 to {limit} documents."
 
 # The export (annotations/api/export.py, the export/import commands).
 EXPORT_BAD_CHOICE = "Unknown value {value!r}; use one or more of {allowed}, separated by commas."

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q
 
 from annotations.models import Annotation, Document, Project, Sentence, Source
 
-DEFAULT_CHUNK_SIZE = 2000
+DEFAULT_CHUNK_SIZE = 5000
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,29 @@ def isoformat(value) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class IsoTimestamp(Func):
+    """A timestamp as ``isoformat()`` writes it in UTC with ``Z``, formatted by the database.
+
+    Parsing 20,000 timestamps into ``datetime`` objects only to format them again was a
+    fifth of an export's time. Same text as ``isoformat`` above: no fraction when the
+    microseconds are zero, six digits otherwise.
+    """
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = (
+            "REPLACE(TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z')"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]", which is isoformat but for "T".
+        template = "(REPLACE(%(expressions)s, ' ', 'T') || 'Z')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
 _ANNOTATION_COLUMNS = (
     "id",
     "document_id",
@@ -138,10 +161,10 @@ _ANNOTATION_COLUMNS = (
     "annotator__username",
     "review_state",
     "reviewed_by__username",
-    "reviewed_at",
+    IsoTimestamp(F("reviewed_at")),
     "review_comment",
-    "created_at",
-    "updated_at",
+    IsoTimestamp(F("created_at")),
+    IsoTimestamp(F("updated_at")),
     "version",
 )
 
@@ -272,12 +295,12 @@ def _chunk_rows(walk: _Walk, rows: list[tuple], ids) -> Iterator[ExportRow]:
             "review": {
                 "state": review_state,
                 "by": reviewed_by,
-                "at": isoformat(reviewed_at),
+                "at": reviewed_at,
                 "comment": review_comment,
             },
             "history": history.get(pk) or _EMPTY_HISTORY,
-            "created_at": isoformat(created_at),
-            "updated_at": isoformat(updated_at),
+            "created_at": created_at,
+            "updated_at": updated_at,
             "version": version,
         }
         yield ExportRow(document, sentence, annotation)
@@ -317,9 +340,11 @@ def _history_by_annotation(ids) -> dict[int, dict]:
         .order_by("id", "history_date", "history_id")
         .values_list("id", "history_type", "history_user__username")
     )
+    summary = None
+    current = None
     for pk, history_type, username in rows:
-        summary = summaries.get(pk)
-        if summary is None:
+        if pk != current:
+            current = pk
             summary = summaries[pk] = {
                 "versions": 0,
                 "created_by": None,

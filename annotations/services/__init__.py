@@ -17,13 +17,17 @@ from annotations.services.annotations import (
     update_annotation,
 )
 from annotations.services.documents import (
+    BatchImport,
+    BatchImportError,
     DocumentImportError,
     DocumentInput,
     check_size,
     content_hash,
     decode_text,
     import_document,
+    import_documents,
     normalize_text,
+    prepare_document,
 )
 from annotations.services.projects import (
     DEFAULT_CLAIM_TYPES,
@@ -43,6 +47,8 @@ __all__ = [
     "DEFAULT_CLAIM_TYPES",
     "REVIEW_DECISIONS",
     "SOURCE_FIELDS",
+    "BatchImport",
+    "BatchImportError",
     "DocumentImportError",
     "DocumentInput",
     "VersionConflict",
@@ -58,7 +64,9 @@ __all__ = [
     "decode_text",
     "delete_annotation",
     "import_document",
+    "import_documents",
     "normalize_text",
+    "prepare_document",
     "remove_member",
     "remove_members",
     "review_annotation",
