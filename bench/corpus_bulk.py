@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import STATUSES, document_text, setup_django
+from corpus import STATUSES, document_text, setup_django, summary
 
 SENTENCES_PER_DOCUMENT = 1000
 DOCUMENTS_PER_BATCH = 50
@@ -130,18 +130,6 @@ def build(annotations: int, *, quiet: bool = False) -> dict:
     if not quiet:
         print(f"  annotations written, {time.perf_counter() - started:.0f}s", file=sys.stderr)
     return summary(project)
-
-
-def summary(project) -> dict:
-    from annotations.models import Annotation, Sentence, Source
-
-    return {
-        "project": project.slug,
-        "documents": project.documents.count(),
-        "sentences": Sentence.objects.filter(document__project=project).count(),
-        "annotations": Annotation.objects.filter(project=project).count(),
-        "sources": Source.objects.filter(annotation__project=project).count(),
-    }
 
 
 def main():
