@@ -152,6 +152,13 @@ class DocumentListView(ApiListView):
             ),
             413: schema.TOO_LARGE,
         },
+        description=(
+            "One document (JSON object or multipart upload; 201 with its sentences), or a "
+            "batch: a JSON list of up to 1,000 such objects, answered 201 (200 when every "
+            'record was a duplicate) with `{"created": [documents as listed], "duplicates": '
+            '[{"index", "detail", "document"}]}`; an invalid record answers 400 (403 for a '
+            "project you do not own) keyed by its index, and nothing is stored."
+        ),
     )
     def post(self, request):
         if isinstance(request.data, list):
