@@ -19,7 +19,7 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, Q
 
 from annotations.models import Annotation, Document, Project, Sentence, Source
 
-DEFAULT_CHUNK_SIZE = 5000
+DEFAULT_CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def export_rows(
         while chunk := list(islice(rows, chunk_size)):
             last = chunk[-1][1], chunk[-1][2], chunk[-1][0]
             # The chunk's ids as a subquery bounded by its first and last keys: a list of
-            # 5,000 ids cost the planner more than running the query.
+            # thousands of ids cost the planner more than running the query.
             ids = queryset.filter(before, _up_to(last)).order_by().values("id")
             yield from _chunk_rows(walk, chunk, ids)
             before = _after(last)
