@@ -75,6 +75,12 @@ def annotations_for_export(user, filters: ExportFilters, *, statuses=None):
         queryset = queryset.filter(review_state__in=filters.review_state)
     if statuses is not None:
         queryset = queryset.filter(verification_status__in=statuses)
+    if filters.project is not None and filters.document is None:
+        # Walking the project's documents lets PostgreSQL read each one's annotations from
+        # the (document, start) index, in export order; filtering on project_id alone made
+        # it scan every project's annotations (1 s for 10k of 1.1M; 0.15 s this way).
+        documents = Document.objects.filter(project=filters.project).values("id")
+        queryset = queryset.filter(document_id__in=documents)
     return queryset
 
 
