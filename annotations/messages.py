@@ -111,6 +111,7 @@ API_TEXT_OR_FILE = "Send either the text (with a title) or a file, not both."
 BULK_TOO_MANY = "Send at most {limit} annotations per request; split larger batches."
 BULK_EMPTY = "Send at least one annotation."
 ONE_DOCUMENT_PER_UPLOAD = "The file holds {count} documents; upload one per request."
+BATCH_SIZE = "A batch import holds from 1 to {limit} documents."
 
 # The export (annotations/api/export.py, the export/import commands).
 EXPORT_BAD_CHOICE = "Unknown value {value!r}; use one or more of {allowed}, separated by commas."

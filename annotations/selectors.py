@@ -1,18 +1,21 @@
 """Reads that feed the export: annotations with everything they are shown with, in chunks.
 
 The export must run in constant memory and a fixed number of queries per chunk, however
-many rows it covers. So ``export_rows`` walks the annotations with keyset pagination
-(ordered by document, span start, id) and, for each chunk, fetches the rows as tuples and
+many rows it covers. So ``export_rows`` reads the annotations (ordered by document, span
+start, id) as tuples through one server-side cursor and, for each chunk of them, fetches
 their sources, history, documents and sentences with one query each. Rows come out as
-plain dicts and strings, ready for ``json.dumps``: no model instances per row.
+plain dicts and strings, ready for ``dumps``: no model instances per row; timestamps
+arrive as text, formatted by the database.
 ``deletions_for_export`` reads the deletions an incremental pull reports, in one query.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q
 
 from annotations.models import Annotation, Document, Project, Sentence, Source
 
@@ -72,6 +75,12 @@ def annotations_for_export(user, filters: ExportFilters, *, statuses=None):
         queryset = queryset.filter(review_state__in=filters.review_state)
     if statuses is not None:
         queryset = queryset.filter(verification_status__in=statuses)
+    if filters.project is not None and filters.document is None:
+        # Walking the project's documents lets PostgreSQL read each one's annotations from
+        # the (document, start) index, in export order; filtering on project_id alone made
+        # it scan every project's annotations (1 s for 10k of 1.1M; 0.15 s this way).
+        documents = Document.objects.filter(project=filters.project).values("id")
+        queryset = queryset.filter(document_id__in=documents)
     return queryset
 
 
@@ -121,6 +130,29 @@ def isoformat(value) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class IsoTimestamp(Func):
+    """A timestamp as ``isoformat()`` writes it in UTC with ``Z``, formatted by the database.
+
+    Parsing 20,000 timestamps into ``datetime`` objects only to format them again was a
+    fifth of an export's time. Same text as ``isoformat`` above: no fraction when the
+    microseconds are zero, six digits otherwise.
+    """
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = (
+            "REPLACE(TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z')"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]", which is isoformat but for "T".
+        template = "(REPLACE(%(expressions)s, ' ', 'T') || 'Z')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
 _ANNOTATION_COLUMNS = (
     "id",
     "document_id",
@@ -138,10 +170,10 @@ _ANNOTATION_COLUMNS = (
     "annotator__username",
     "review_state",
     "reviewed_by__username",
-    "reviewed_at",
+    IsoTimestamp(F("reviewed_at")),
     "review_comment",
-    "created_at",
-    "updated_at",
+    IsoTimestamp(F("created_at")),
+    IsoTimestamp(F("updated_at")),
     "version",
 )
 
@@ -157,8 +189,6 @@ class ExportRow:
 
 @dataclass
 class _Walk:
-    queryset: object
-    chunk_size: int
     with_text: bool
     with_sentences: bool
     documents: dict = field(default_factory=dict)
@@ -173,27 +203,29 @@ def export_rows(
 ) -> Iterator[ExportRow]:
     """Yield ``ExportRow``s for ``queryset``, ordered by document, span start and id.
 
-    Per chunk of ``chunk_size`` annotations this runs one query for the annotations, one
-    for their sources, one for their history and, when the chunk reaches documents not
-    seen before, one for those documents and (``with_sentences``) one for their sentences.
-    Only the current chunk and the current document are held in memory.
+    One query reads the annotations, through a server-side cursor ``chunk_size`` rows at a
+    time (SQLite reads its cursor step by step too). Per chunk, one query fetches their
+    sources, one their history and, when the chunk reaches documents not seen before, one
+    those documents and (``with_sentences``) one their sentences. Only the current chunk
+    and the current document are held in memory.
+
+    The walk runs in a transaction: outside one, PostgreSQL would compute and store the
+    whole result before handing over the first row (a cursor ``WITH HOLD``). Re-querying
+    chunk by chunk (keyset pagination) cost a plan per chunk, and a worse plan as the
+    table grew: 90 ms a chunk at a million annotations.
     """
-    walk = _Walk(queryset.order_by(), chunk_size, with_text, with_sentences)
-    after = None
-    while True:
-        window = walk.queryset if after is None else walk.queryset.filter(_after(after))
-        ordered = window.order_by("document_id", "start", "id")
-        rows = list(ordered.values_list(*_ANNOTATION_COLUMNS)[:chunk_size])
-        if not rows:
-            return
-        last = rows[-1][1], rows[-1][2], rows[-1][0]
-        # The chunk's ids as a subquery bounded by keys, not a LIMIT: rows written
-        # meanwhile cannot shift it, and the database gets no list of 2000 parameters.
-        ids = window.filter(_up_to(last)).values("id")
-        yield from _chunk_rows(walk, rows, ids)
-        if len(rows) < chunk_size:
-            return
-        after = last
+    walk = _Walk(with_text, with_sentences)
+    ordered = queryset.order_by("document_id", "start", "id")
+    before = Q()
+    with transaction.atomic():
+        rows = ordered.values_list(*_ANNOTATION_COLUMNS).iterator(chunk_size=chunk_size)
+        while chunk := list(islice(rows, chunk_size)):
+            last = chunk[-1][1], chunk[-1][2], chunk[-1][0]
+            # The chunk's ids as a subquery bounded by its first and last keys: a list of
+            # thousands of ids cost the planner more than running the query.
+            ids = queryset.filter(before, _up_to(last)).order_by().values("id")
+            yield from _chunk_rows(walk, chunk, ids)
+            before = _after(last)
 
 
 def _after(key) -> Q:
@@ -272,12 +304,12 @@ def _chunk_rows(walk: _Walk, rows: list[tuple], ids) -> Iterator[ExportRow]:
             "review": {
                 "state": review_state,
                 "by": reviewed_by,
-                "at": isoformat(reviewed_at),
+                "at": reviewed_at,
                 "comment": review_comment,
             },
             "history": history.get(pk) or _EMPTY_HISTORY,
-            "created_at": isoformat(created_at),
-            "updated_at": isoformat(updated_at),
+            "created_at": created_at,
+            "updated_at": updated_at,
             "version": version,
         }
         yield ExportRow(document, sentence, annotation)
@@ -317,9 +349,11 @@ def _history_by_annotation(ids) -> dict[int, dict]:
         .order_by("id", "history_date", "history_id")
         .values_list("id", "history_type", "history_user__username")
     )
+    summary = None
+    current = None
     for pk, history_type, username in rows:
-        summary = summaries.get(pk)
-        if summary is None:
+        if pk != current:
+            current = pk
             summary = summaries[pk] = {
                 "versions": 0,
                 "created_by": None,

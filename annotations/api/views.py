@@ -22,6 +22,7 @@ from annotations.api.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    SentenceSerializer,
 )
 from annotations.api.validation import RejectUnknownQueryParams, reject_oversized_body
 from annotations.models import Document, Sentence
@@ -63,6 +64,8 @@ class TokenLoginView(ObtainAuthToken):
 
 # Which request field an import error is about, when the text came in the JSON body.
 IMPORT_ERROR_FIELDS = {"missing_title": "title"}
+# Records in one batch import (a JSON list); the request body limit applies as well.
+MAX_BATCH_DOCUMENTS = 1000
 
 
 class DocumentListView(ApiListView):
@@ -104,8 +107,17 @@ class DocumentListView(ApiListView):
             ),
             413: schema.TOO_LARGE,
         },
+        description=(
+            "One document (JSON object or multipart upload; 201 with its sentences), or a "
+            "batch: a JSON list of up to 1,000 such objects, answered 201 (200 when every "
+            'record was a duplicate) with `{"created": [documents as listed], "duplicates": '
+            '[{"index", "detail", "document"}]}`; an invalid record answers 400 (403 for a '
+            "project you do not own) keyed by its index, and nothing is stored."
+        ),
     )
     def post(self, request):
+        if isinstance(request.data, list):
+            return self.post_batch(request)
         data = self.parse(DocumentCreateSerializer)
         project = data["project"]
         if not permissions.can_manage_project(request.user, project):
@@ -117,17 +129,65 @@ class DocumentListView(ApiListView):
             )
         except services.DocumentImportError as exc:
             if exc.code == "duplicate":
-                existing = getattr(exc.document, "pk", None)
-                body = {"detail": str(exc), "document": existing}
-                return Response(body, status=status.HTTP_409_CONFLICT)
+                return duplicate_response(exc)
             field = IMPORT_ERROR_FIELDS.get(exc.code, "file" if "file" in data else "text")
             raise exceptions.ValidationError({field: [str(exc)]}) from exc
-        document = self.detail_queryset().get(pk=document.pk)
         return Response(
-            DocumentDetailSerializer(document, context=self.get_serializer_context()).data,
+            new_document_detail(document, context=self.get_serializer_context()),
             status=status.HTTP_201_CREATED,
             headers={"Location": reverse("api-document-detail", args=[document.pk])},
         )
+
+    def post_batch(self, request):
+        """A JSON list of document objects: all stored, duplicates skipped, or nothing."""
+        records = request.data
+        if not 0 < len(records) <= MAX_BATCH_DOCUMENTS:
+            message = messages.BATCH_SIZE.format(limit=MAX_BATCH_DOCUMENTS)
+            raise exceptions.ValidationError({"non_field_errors": [message]})
+        serializer = DocumentCreateSerializer(
+            data=records, many=True, context=self.get_serializer_context()
+        )
+        if not serializer.is_valid():
+            raise exceptions.ValidationError(by_index(serializer.errors))
+        items = serializer.validated_data
+        allowed = {
+            project.pk: permissions.can_manage_project(request.user, project)
+            for project in {item["project"] for item in items}
+        }
+        refused = {
+            index: {"project": [messages.CANNOT_ADD_DOCUMENT]}
+            for index, item in enumerate(items)
+            if not allowed[item["project"].pk]
+        }
+        if refused:
+            return Response(by_index(refused), status=status.HTTP_403_FORBIDDEN)
+        try:
+            result = services.import_documents(
+                records=[(item["project"], self.document_input(item)) for item in items],
+                created_by=request.user,
+            )
+        except services.BatchImportError as exc:
+            errors = {
+                index: {IMPORT_ERROR_FIELDS.get(error.code, "text"): [str(error)]}
+                for index, error in exc.errors.items()
+            }
+            raise exceptions.ValidationError(by_index(errors)) from exc
+        except services.DocumentImportError as exc:  # a text imported concurrently
+            return duplicate_response(exc)
+        context = self.get_serializer_context()
+        body = {
+            "created": DocumentSerializer(
+                [with_new_progress(document) for document in result.created],
+                many=True,
+                context=context,
+            ).data,
+            "duplicates": [
+                {"index": index, "detail": str(error), "document": error.document.pk}
+                for index, error in result.duplicates.items()
+            ],
+        }
+        created = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(body, status=created)
 
     def detail_queryset(self):
         return document_detail_queryset(self.request.user)
@@ -153,6 +213,40 @@ class DocumentListView(ApiListView):
         for name, value in metadata.items():
             setattr(document_input, name, value)
         return document_input
+
+
+def duplicate_response(error: services.DocumentImportError) -> Response:
+    body = {"detail": str(error), "document": getattr(error.document, "pk", None)}
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+def by_index(errors) -> dict[str, dict]:
+    """Per-record errors keyed by the record's position in the batch (``"0"``, ``"3"``)."""
+    if isinstance(errors, list):
+        errors = dict(enumerate(errors))
+    return {str(index): error for index, error in errors.items() if error}
+
+
+def with_new_progress(document: Document) -> Document:
+    """The progress counts of a document just imported, without counting them again."""
+    document.sentence_count = len(document.spans)
+    document.annotation_count = document.annotated_sentence_count = 0
+    document.verified_count = document.approved_count = 0
+    return document
+
+
+def new_document_detail(document: Document, *, context) -> dict:
+    """``DocumentDetailSerializer``'s output for a document just imported, in one query.
+
+    Fetching it back through ``document_detail_queryset`` and serializing 500 sentence
+    instances took longer than importing it; the sentences are read here as plain rows.
+    """
+    sentences = Sentence.objects.filter(document=document).order_by("index")
+    return {
+        **DocumentSerializer(with_new_progress(document), context=context).data,
+        "text": document.text,
+        "sentences": list(sentences.values(*SentenceSerializer.Meta.fields)),
+    }
 
 
 def document_detail_queryset(user):

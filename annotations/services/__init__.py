@@ -36,13 +36,17 @@ from annotations.services.claims import (
     update_claim,
 )
 from annotations.services.documents import (
+    BatchImport,
+    BatchImportError,
     DocumentImportError,
     DocumentInput,
     check_size,
     content_hash,
     decode_text,
     import_document,
+    import_documents,
     normalize_text,
+    prepare_document,
 )
 from annotations.services.projects import (
     CLAIM_TYPE_FIELDS,
@@ -82,6 +86,8 @@ __all__ = [
     "SOURCE_FIELDS",
     "AlreadyAMember",
     "AssignResult",
+    "BatchImport",
+    "BatchImportError",
     "BulkValidationError",
     "ClaimTypeInUse",
     "ClaimVersionConflict",
@@ -113,9 +119,11 @@ __all__ = [
     "delete_project",
     "delete_users",
     "import_document",
+    "import_documents",
     "merge_claims",
     "normalize_text",
     "note_activity",
+    "prepare_document",
     "remove_member",
     "remove_members",
     "reorder_claim_types",
