@@ -187,6 +187,7 @@ def annotation_rows(document) -> list[dict]:
             "verification_status": row["verification_status"],
             "rationale": row["rationale"],
             "sources": sources.get(row["id"], []),
+            "claim": row["claim"],
             "annotator": {"id": row["annotator"], "username": row["annotator__username"]},
             "review_state": row["review_state"],
             "reviewed_by": (
@@ -215,6 +216,7 @@ ANNOTATION_FIELDS = (
     "claim_type",
     "verification_status",
     "rationale",
+    "claim",
     "annotator",
     "review_state",
     "reviewed_by",

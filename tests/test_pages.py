@@ -370,6 +370,9 @@ def test_workspace_annotations_equal_the_api_representation(reviewer, annotator,
     )
     reviewed = make_annotation(document, user=annotator, sentence_index=0)
     services.review_annotation(user=reviewer, annotation=reviewed, decision="approve")
+    services.create_claim(
+        user=annotator, project=document.project, text="A claim.", annotations=[reviewed.pk]
+    )
     annotations = Annotation.objects.with_related().filter(document=document)
     expected = AnnotationSerializer(annotations.order_by("start", "id"), many=True).data
     assert json.loads(json.dumps(expected)) == annotation_rows(document)

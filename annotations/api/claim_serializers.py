@@ -8,6 +8,7 @@ from annotations.api.serializers import (
     StrictSerializer,
     UserSummarySerializer,
     VisiblePrimaryKeyField,
+    visible_claims,
     visible_projects,
     visible_sentences,
 )
@@ -116,10 +117,6 @@ class ClaimWriteSerializer(StrictSerializer):
     rating_explanation = serializers.CharField(
         max_length=MAX_RATIONALE, required=False, allow_blank=True
     )
-
-
-def visible_claims(user):
-    return Claim.objects.for_user(user)
 
 
 class MergeSerializer(StrictSerializer):

@@ -13,6 +13,7 @@ from annotations import messages
 from annotations.api.validation import RejectUnknownFieldsMixin
 from annotations.models import (
     Annotation,
+    Claim,
     ClaimType,
     Document,
     Project,
@@ -157,6 +158,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "verification_status",
             "rationale",
             "sources",
+            "claim",
             "annotator",
             "review_state",
             "reviewed_by",
@@ -222,6 +224,10 @@ def visible_claim_types(user):
     return ClaimType.objects.for_user(user).select_related("project")
 
 
+def visible_claims(user):
+    return Claim.objects.for_user(user)
+
+
 def visible_sentences(user):
     return Sentence.objects.filter(document__in=Document.objects.for_user(user)).select_related(
         "document"
@@ -269,6 +275,12 @@ class AnnotationWriteSerializer(StrictSerializer):
         required=False,
         max_length=MAX_SOURCES,
         help_text="Replaces the set of sources; items with an id update that source.",
+    )
+    claim = VisiblePrimaryKeyField(
+        visible=visible_claims,
+        required=False,
+        allow_null=True,
+        help_text="The claim (of the same project) this annotation repeats, or null.",
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from annotations import messages, permissions
 from annotations.models import (
     Annotation,
+    Claim,
     ClaimType,
     ReviewState,
     Sentence,
@@ -28,7 +29,7 @@ class VersionConflict(Exception):
 
 
 SOURCE_FIELDS = ("url", "title", "publisher", "stance", "excerpt", "accessed_at")
-CONTENT_FIELDS = ("claim_type", "verification_status", "rationale", "start", "end")
+CONTENT_FIELDS = ("claim_type", "verification_status", "rationale", "start", "end", "claim")
 
 
 def _require_edit(user, annotation: Annotation) -> str:
@@ -114,8 +115,13 @@ def create_annotation(
     verification_status: str = VerificationStatus.UNVERIFIED,
     rationale: str = "",
     sources: list[dict] | None = None,
+    claim: Claim | None = None,
 ) -> Annotation:
-    """Annotate a sentence (or a span inside it: document offsets) as a claim."""
+    """Annotate a sentence (or a span inside it: document offsets) as a claim.
+
+    ``claim`` links it as an appearance of a claim of the same project (``clean()`` refuses
+    another project's); nothing of the claim's verdict is copied.
+    """
     document = sentence.document
     if permissions.role_in(user, document.project_id) is None:
         raise PermissionDenied(messages.NOT_A_MEMBER)
@@ -129,6 +135,7 @@ def create_annotation(
         verification_status=verification_status,
         rationale=rationale or "",
         annotator=user,
+        claim=claim,
     )
     _validate_annotation(annotation)
     annotation._history_user = user
@@ -155,8 +162,9 @@ def update_annotation(
     """Change an annotation's content and/or sources, refusing stale edits.
 
     ``changes`` may hold any of ``claim_type``, ``verification_status``, ``rationale``,
-    ``start``, ``end``. When an annotator who is not a reviewer changes a reviewed
-    annotation, it goes back to pending review.
+    ``start``, ``end``, ``claim`` (a claim of the same project, or ``None`` to unlink).
+    When an annotator who is not a reviewer changes a reviewed annotation, it goes back to
+    pending review.
     """
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
