@@ -134,3 +134,10 @@ class SimilarQuerySerializer(StrictSerializer):
         visible=visible_sentences, required=False, help_text="Or a sentence id instead of text."
     )
     limit = serializers.IntegerField(min_value=1, max_value=MAX_SIMILAR, default=5)
+
+
+class CopyVerdictSerializer(StrictSerializer):
+    sources = serializers.BooleanField(
+        default=False,
+        help_text="Also add the sources of the claim's other appearances (each URL once).",
+    )

@@ -26,6 +26,7 @@ from annotations.services.assignments import (
 )
 from annotations.services.claims import (
     ClaimVersionConflict,
+    copy_claim_verdict,
     create_claim,
     delete_claim,
     merge_claims,
@@ -93,6 +94,7 @@ __all__ = [
     "check_size",
     "check_users_deletable",
     "content_hash",
+    "copy_claim_verdict",
     "create_annotation",
     "create_claim",
     "create_claim_type",

@@ -354,6 +354,8 @@ def test_patch_links_and_unlinks_a_claim_with_history(client_for, annotator, doc
         claim.pk,
         None,
     ]
+    entries = client_for(annotator).get(f"{detail(annotation)}history/").json()
+    assert entries[1]["changes"] == [{"field": "claim", "old": None, "new": claim.pk}]
 
 
 def test_a_claim_of_another_project_cannot_be_linked(
