@@ -376,3 +376,14 @@ def test_workspace_annotations_equal_the_api_representation(reviewer, annotator,
     annotations = Annotation.objects.with_related().filter(document=document)
     expected = AnnotationSerializer(annotations.order_by("start", "id"), many=True).data
     assert json.loads(json.dumps(expected)) == annotation_rows(document)
+
+
+def test_workspace_data_gives_the_claims_urls_seen_before_needs(login, annotator, document):
+    response = login(annotator).get(reverse("annotate", args=[document.pk]))
+
+    urls = response.context["data"]["urls"]
+    assert (urls["claims"], urls["claims_similar"], urls["claim_page"]) == (
+        "/api/v1/claims/",
+        "/api/v1/claims/similar/",
+        "/claims/0/",
+    )

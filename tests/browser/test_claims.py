@@ -126,3 +126,32 @@ def test_moving_on_follows_the_selection_and_a_different_number_is_not_suggested
     expect(page.locator("#save-status")).to_have_text("Unlinked from the claim.")
     assert Annotation.objects.get(document=rewrite).claim is None
     assert page.errors == []
+
+
+def test_suggestions_wait_for_the_reviewer_to_stop_and_a_failure_is_said_politely(
+    page, project, annotator, checked_claim
+):
+    rewrite = make_document(project, title="Brief: budget", text=REWRITE)
+    asked = []
+    page.on("request", lambda r: "/claims/similar/" in r.url and asked.append(r.url))
+    log_in(page, annotator)
+    open_workspace(page, rewrite, "#s-0")
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # passes sentence 2 quickly: only sentence 3 is asked about
+    expect(page.locator("#claims-status")).to_have_text(
+        "No claim of this project seems to be repeated here."
+    )
+    passed, last = (rewrite.sentences.get(index=i).pk for i in (1, 2))
+    assert not [url for url in asked if url.endswith(f"sentence={passed}")]
+    assert len([url for url in asked if url.endswith(f"sentence={last}")]) == 1
+
+    page.route("**/api/v1/claims/similar/**", lambda route: route.fulfill(status=503, body=""))
+    page.keyboard.press("k")
+    expect(page.locator("#claims-status")).to_have_text(
+        "Suggestions unavailable. Could not load: the server gave no reason."
+    )
+    expect(page.locator("#claim-suggestions li")).to_have_count(0)
+    page.keyboard.press("a")
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-status")).to_contain_text("Saved ✓")  # the page goes on
+    assert page.errors == []
