@@ -32,6 +32,7 @@ ANNOTATION_COLUMNS = (
     "claim_type__name",
     "verification_status",
     "rationale",
+    "claim",
     "annotator",
     "annotator__username",
     "review_state",
@@ -86,6 +87,7 @@ def _annotation_dict(row: dict, sources: list[dict], zone) -> dict:
         "verification_status": row["verification_status"],
         "rationale": row["rationale"],
         "sources": sources,
+        "claim": row["claim"],
         "annotator": {"id": row["annotator"], "username": row["annotator__username"]},
         "review_state": row["review_state"],
         "reviewed_by": (
@@ -196,6 +198,7 @@ def represent(annotation: Annotation, sources=None) -> dict:
         "claim_type__name": annotation.claim_type.name,
         "verification_status": annotation.verification_status,
         "rationale": annotation.rationale,
+        "claim": annotation.claim_id,
         "annotator": annotation.annotator_id,
         "annotator__username": annotation.annotator.get_username(),
         "review_state": annotation.review_state,

@@ -208,6 +208,10 @@ def workspace_data(user, document, role: str, sentence_count: int) -> dict:
             "annotations": reverse("api-annotation-list"),
             "admin_annotation": _admin_change_url(user, "annotation"),
             "admin_document": _admin_change_url(user, "document", document.pk),
+            # "Seen before" (claims.js); id 0 in claim_page is a template the script fills in.
+            "claims": reverse("api-claim-list"),
+            "claims_similar": reverse("api-claim-similar"),
+            "claim_page": reverse("claim", args=[0]),
         },
         "live": live,
         "assignment": assignment_for_workspace(user, document),

@@ -366,3 +366,14 @@ def test_workspace_data_element_holds_what_json_script_would(document):
     reference = re.search(r">(.*)</script>$", json_script(value, "workspace-data"), re.S)
     assert json.loads(inner) == json.loads(reference.group(1)) == value
     assert fast.startswith('<script id="workspace-data" type="application/json">')
+
+
+def test_workspace_data_gives_the_claims_urls_seen_before_needs(login, annotator, document):
+    response = login(annotator).get(reverse("annotate", args=[document.pk]))
+
+    urls = response.context["data"]["urls"]
+    assert (urls["claims"], urls["claims_similar"], urls["claim_page"]) == (
+        "/api/v1/claims/",
+        "/api/v1/claims/similar/",
+        "/claims/0/",
+    )

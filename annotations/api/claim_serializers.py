@@ -8,6 +8,7 @@ from annotations.api.serializers import (
     StrictSerializer,
     UserSummarySerializer,
     VisiblePrimaryKeyField,
+    visible_claims,
     visible_projects,
     visible_sentences,
 )
@@ -118,10 +119,6 @@ class ClaimWriteSerializer(StrictSerializer):
     )
 
 
-def visible_claims(user):
-    return Claim.objects.for_user(user)
-
-
 class MergeSerializer(StrictSerializer):
     """``{"from": id}``: the claim whose appearances move here, then deleted."""
 
@@ -137,3 +134,10 @@ class SimilarQuerySerializer(StrictSerializer):
         visible=visible_sentences, required=False, help_text="Or a sentence id instead of text."
     )
     limit = serializers.IntegerField(min_value=1, max_value=MAX_SIMILAR, default=5)
+
+
+class CopyVerdictSerializer(StrictSerializer):
+    sources = serializers.BooleanField(
+        default=False,
+        help_text="Also add the sources of the claim's other appearances (each URL once).",
+    )

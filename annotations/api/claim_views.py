@@ -1,5 +1,6 @@
 """Claims: list, create from annotations, read, edit with If-Match, delete, merge, list
-appearances, and the "Seen before" suggestions for a sentence."""
+appearances, the "Seen before" suggestions for a sentence, and copying a claim's verdict
+into one of its appearances."""
 
 import django_filters
 from django.shortcuts import get_object_or_404
@@ -15,18 +16,21 @@ from rest_framework.response import Response
 
 from annotations import messages, services
 from annotations.api import schema
+from annotations.api.annotation_views import AnnotationQuerysetMixin, annotation_response
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.claim_serializers import (
     AppearanceSerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
     ClaimWriteSerializer,
+    CopyVerdictSerializer,
     MergeSerializer,
     SimilarClaimSerializer,
     SimilarQuerySerializer,
 )
 from annotations.api.concurrency import etag_for, expected_version
 from annotations.api.filters import ChoiceInFilter, project_filter
+from annotations.api.serializers import AnnotationSerializer
 from annotations.claims.search import similar_claims
 from annotations.models import Annotation, Claim, VerificationStatus
 
@@ -228,3 +232,32 @@ class ClaimSimilarView(ApiView):
         found = similar_claims(project, text, limit=query["limit"])
         results = [{"claim": claim, "score": score} for claim, score in found]
         return Response({"results": SimilarClaimSerializer(results, many=True).data})
+
+
+class CopyClaimVerdictView(AnnotationQuerysetMixin, ApiView):
+    serializer_class = AnnotationSerializer
+
+    @extend_schema(
+        parameters=[schema.IF_MATCH],
+        request=CopyVerdictSerializer,
+        responses={
+            200: AnnotationSerializer,
+            400: schema.VALIDATION,
+            403: schema.FORBIDDEN,
+            404: schema.NOT_FOUND,
+            412: schema.CONFLICT,
+            428: schema.PRECONDITION_REQUIRED,
+        },
+        description="Copies the linked claim's verdict into the annotation: its status, its "
+        'explanation appended to the rationale and, with `{"sources": true}`, the sources '
+        "of the claim's other appearances (each URL once). Only on request: linking never "
+        "copies. An edit like any other: needs If-Match, recorded in the history.",
+    )
+    def post(self, request, pk):
+        annotation = self.get_object()  # 404 before 428: unknown objects reveal nothing
+        version = expected_version(request)
+        data = self.parse(CopyVerdictSerializer)
+        services.copy_claim_verdict(
+            user=request.user, annotation=annotation, expected_version=version, **data
+        )
+        return annotation_response(annotation)

@@ -11,6 +11,7 @@ ANNOTATION_FIELDS = (
     "claim_type",
     "verification_status",
     "rationale",
+    "claim",
     "review_state",
     "reviewed_by",
     "review_comment",
@@ -25,7 +26,7 @@ def _plain(value):
 def _diff(previous, record, fields, labels) -> list[dict]:
     changes = []
     for name in fields:
-        attname = name + "_id" if name in {"claim_type", "reviewed_by"} else name
+        attname = name + "_id" if name in {"claim_type", "reviewed_by", "claim"} else name
         new = getattr(record, attname)
         old = getattr(previous, attname) if previous is not None else None
         if previous is None and new in (None, ""):

@@ -18,6 +18,7 @@ from annotations import messages
 from annotations.api.validation import RejectUnknownFieldsMixin
 from annotations.models import (
     Annotation,
+    Claim,
     ClaimType,
     Document,
     Project,
@@ -163,6 +164,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "verification_status",
             "rationale",
             "sources",
+            "claim",
             "annotator",
             "review_state",
             "reviewed_by",
@@ -228,6 +230,10 @@ def visible_claim_types(user):
     return ClaimType.objects.for_user(user).select_related("project")
 
 
+def visible_claims(user):
+    return Claim.objects.for_user(user)
+
+
 def visible_sentences(user):
     """Sentences the caller may annotate, with their project and the caller's role in it.
 
@@ -283,6 +289,12 @@ class AnnotationWriteSerializer(StrictSerializer):
         required=False,
         max_length=MAX_SOURCES,
         help_text="Replaces the set of sources; items with an id update that source.",
+    )
+    claim = VisiblePrimaryKeyField(
+        visible=visible_claims,
+        required=False,
+        allow_null=True,
+        help_text="The claim (of the same project) this annotation repeats, or null.",
     )
 
 

@@ -87,6 +87,11 @@ urlpatterns = [
         annotation_views.AnnotationReviewView.as_view(),
         name="api-annotation-review",
     ),
+    path(
+        "v1/annotations/<int:pk>/copy-claim-verdict/",
+        claim_views.CopyClaimVerdictView.as_view(),
+        name="api-annotation-copy-claim-verdict",
+    ),
     path("v1/agreement/", AgreementView.as_view(), name="api-agreement"),
     path("v1/claims/", claim_views.ClaimListView.as_view(), name="api-claim-list"),
     # Before the detail route, so that no pattern added there can take "similar".

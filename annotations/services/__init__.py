@@ -30,6 +30,7 @@ from annotations.services.assignments import (
 )
 from annotations.services.claims import (
     ClaimVersionConflict,
+    copy_claim_verdict,
     create_claim,
     delete_claim,
     merge_claims,
@@ -106,6 +107,7 @@ __all__ = [
     "check_size",
     "check_users_deletable",
     "content_hash",
+    "copy_claim_verdict",
     "create_annotation",
     "create_annotations",
     "create_claim",

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 from annotations import messages, permissions
 from annotations.models import (
     Annotation,
+    Claim,
     ClaimType,
     ReviewState,
     Sentence,
@@ -28,7 +29,7 @@ class VersionConflict(Exception):
 
 
 SOURCE_FIELDS = ("url", "title", "publisher", "stance", "excerpt", "accessed_at")
-CONTENT_FIELDS = ("claim_type", "verification_status", "rationale", "start", "end")
+CONTENT_FIELDS = ("claim_type", "verification_status", "rationale", "start", "end", "claim")
 # The most annotations one bulk save takes (``create_annotations``).
 MAX_BULK_ANNOTATIONS = 1000
 
@@ -196,8 +197,13 @@ def _new_annotation(
     verification_status: str = VerificationStatus.UNVERIFIED,
     rationale: str = "",
     sources: list[dict] | None = None,
+    claim: Claim | None = None,
 ) -> tuple[Annotation, list[Source]]:
-    """A checked, unsaved annotation and its unsaved sources."""
+    """A checked, unsaved annotation and its unsaved sources.
+
+    ``claim`` links it as an appearance of a claim of the same project (``clean()`` refuses
+    another project's); nothing of the claim's verdict is copied.
+    """
     project_id = getattr(sentence, "document_project_id", None) or sentence.document.project_id
     if permissions.role_in(user, project_id, annotated=sentence) is None:
         raise PermissionDenied(messages.NOT_A_MEMBER)
@@ -211,6 +217,7 @@ def _new_annotation(
         verification_status=verification_status,
         rationale=rationale or "",
         annotator=user,
+        claim=claim,
     )
     _validate_annotation(annotation)
     items = [_new_source(annotation, n, item) for n, item in enumerate(sources or [])]
@@ -348,9 +355,10 @@ def update_annotation(
     """Change an annotation's content and/or sources, refusing stale edits.
 
     ``changes`` may hold any of ``claim_type``, ``verification_status``, ``rationale``,
-    ``start``, ``end``. When an annotator who is not a reviewer changes a reviewed
-    annotation, it goes back to pending review. The annotation's sources afterwards are
-    on ``annotation.saved_sources`` when ``sources`` was given.
+    ``start``, ``end``, ``claim`` (a claim of the same project, or ``None`` to unlink).
+    When an annotator who is not a reviewer changes a reviewed annotation, it goes back to
+    pending review. The annotation's sources afterwards are on ``annotation.saved_sources``
+    when ``sources`` was given.
     """
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:

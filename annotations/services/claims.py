@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from annotations import messages, permissions
 from annotations.claims.normalize import canonical_text
-from annotations.models import Annotation, Claim, Project
+from annotations.models import Annotation, Claim, Project, Source
+from annotations.services.annotations import SOURCE_FIELDS, update_annotation
 from annotations.services.versions import ExpectedVersion, take_next_version
 
 CLAIM_FIELDS = ("text", "verification_status", "rating_explanation")
@@ -144,3 +145,58 @@ def merge_claims(*, user, into: Claim, source: Claim) -> Claim:
     source._history_user, source._change_reason = user, reason
     source.delete()
     return into
+
+
+def _appended(rationale: str, explanation: str) -> str:
+    """The rationale with the claim's explanation after it, unless it already says so."""
+    explanation = explanation.strip()
+    if not explanation or explanation in rationale:
+        return rationale
+    return f"{rationale.rstrip()}\n\n{explanation}" if rationale.strip() else explanation
+
+
+def _with_appearance_sources(annotation: Annotation) -> list[dict]:
+    """The annotation's sources, then those of the claim's other appearances whose URL it
+    does not cite yet (each URL once, oldest appearance first)."""
+    kept = [
+        {"id": source.pk, **{name: getattr(source, name) for name in SOURCE_FIELDS}}
+        for source in annotation.sources.all()
+    ]
+    seen = {source["url"] for source in kept}
+    others = (
+        Source.objects.filter(annotation__claim_id=annotation.claim_id)
+        .exclude(annotation=annotation)
+        .order_by("annotation__created_at", "annotation_id", "position", "id")
+        .values(*SOURCE_FIELDS)
+    )
+    for source in others:
+        if source["url"] not in seen:
+            seen.add(source["url"])
+            kept.append(source)
+    return kept
+
+
+@transaction.atomic
+def copy_claim_verdict(
+    *, user, annotation: Annotation, expected_version: ExpectedVersion, sources: bool = False
+) -> Annotation:
+    """Give an appearance its claim's verdict, on the annotator's explicit request.
+
+    The status is copied and the claim's explanation appended to the rationale; with
+    ``sources`` the sources of the claim's other appearances are added (by URL, once). It is
+    an ordinary edit of the annotation: If-Match, permission and history as for any other.
+    """
+    claim = Claim.objects.filter(pk=annotation.claim_id).first()
+    if claim is None:
+        raise ValidationError({"claim": messages.COPY_VERDICT_NO_CLAIM}, code="no_claim")
+    if not claim.is_verified:
+        raise ValidationError({"claim": messages.COPY_VERDICT_UNCHECKED}, code="unchecked")
+    annotation._change_reason = f"verdict copied from claim {claim.pk}"
+    return update_annotation(
+        user=user,
+        annotation=annotation,
+        expected_version=expected_version,
+        verification_status=claim.verification_status,
+        rationale=_appended(annotation.rationale, claim.rating_explanation),
+        sources=_with_appearance_sources(annotation) if sources else None,
+    )

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from annotations.models import Annotation, ReviewState, Source
+from annotations import messages, services
+from annotations.models import Annotation, ReviewState, Role, Source
 from tests.factories import make_annotation
 
 URL = "/api/v1/annotations/"
@@ -311,3 +312,71 @@ def test_review_by_editor_keeps_annotator_change_going_back_to_pending(
 
     assert response.status_code == 200
     assert response.json()["review_state"] == ReviewState.PENDING
+
+
+@pytest.fixture
+def claim(project, reviewer):
+    return services.create_claim(
+        user=reviewer, project=project, text="The council approved a $2.5 million budget."
+    )
+
+
+def test_an_annotation_is_created_linked_to_a_claim_and_shows_it(
+    client_for, annotator, document, statistic, claim
+):
+    response = client_for(annotator).post(
+        URL,
+        {"sentence": document.sentences.first().pk, "claim_type": statistic.pk, "claim": claim.pk},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["claim"] == claim.pk
+    assert response.json()["verification_status"] == "unverified"  # nothing copied
+    assert client_for(annotator).get(URL).json()["results"][0]["claim"] == claim.pk
+
+
+def test_patch_links_and_unlinks_a_claim_with_history(client_for, annotator, document, claim):
+    annotation = make_annotation(document, user=annotator)
+    assert client_for(annotator).get(detail(annotation)).json()["claim"] is None
+
+    linked = client_for(annotator).patch(
+        detail(annotation), {"claim": claim.pk}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    unlinked = client_for(annotator).patch(
+        detail(annotation), {"claim": None}, format="json", HTTP_IF_MATCH='"2"'
+    )
+
+    assert linked.status_code == 200 and linked.json()["claim"] == claim.pk
+    assert unlinked.status_code == 200 and unlinked.json()["claim"] is None
+    assert [record.claim_id for record in annotation.history.order_by("history_id")] == [
+        None,
+        claim.pk,
+        None,
+    ]
+    entries = client_for(annotator).get(f"{detail(annotation)}history/").json()
+    assert entries[1]["changes"] == [{"field": "claim", "old": None, "new": claim.pk}]
+
+
+def test_a_claim_of_another_project_cannot_be_linked(
+    client_for, annotator, outsider, document, other_project
+):
+    foreign = services.create_claim(user=outsider, project=other_project, text="Elsewhere.")
+    annotation = make_annotation(document, user=annotator)
+
+    def link():
+        return client_for(annotator).patch(
+            detail(annotation), {"claim": foreign.pk}, format="json", HTTP_IF_MATCH='"1"'
+        )
+
+    hidden = link()
+    # A member of both projects sees the claim: the service refuses it by project.
+    services.add_member(project=other_project, user=annotator, role=Role.ANNOTATOR)
+    visible = link()
+
+    assert hidden.status_code == 400
+    assert hidden.json()["claim"] == [f'Invalid pk "{foreign.pk}" - object does not exist.']
+    assert visible.status_code == 400
+    assert visible.json()["claim"] == [messages.CLAIM_OTHER_PROJECT]
+    annotation.refresh_from_db()
+    assert (annotation.claim, annotation.version) == (None, 1)

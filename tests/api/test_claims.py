@@ -311,3 +311,120 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client = client_for(annotator)
     with django_assert_num_queries(3):  # membership filter inside; count; page
         assert len(client.get(URL, {"project": project.pk}).json()["results"]) == 12
+
+
+# --- copying a claim's verdict into an appearance -------------------------------------------
+
+
+def copy_url(annotation):
+    return f"/api/v1/annotations/{annotation.pk}/copy-claim-verdict/"
+
+
+@pytest.fixture
+def checked(client_for, reviewer, project, annotator, claim, annotation):
+    """The claim with a verdict, a second appearance citing two sources, one shared."""
+    services.update_claim(
+        user=reviewer,
+        claim=claim,
+        expected_version=None,
+        verification_status="mostly_true",
+        rating_explanation="The budget was $2.4 million.",
+    )
+    second = make_document(project, text="Elsewhere. The council approved a $2.5m budget.")
+    services.create_annotation(
+        user=reviewer,
+        sentence=second.sentences.get(index=1),
+        claim_type=project.claim_types.get(slug="statistic"),
+        sources=[
+            {"url": "https://city.example/budget.pdf", "title": "Budget", "stance": "refutes"},
+            {"url": "https://mine.example/"},
+        ],
+        claim=claim,
+    )
+    annotation.refresh_from_db()  # create_claim linked it through another instance
+    services.update_annotation(
+        user=annotator,
+        annotation=annotation,
+        expected_version=None,
+        rationale="Asked the clerk.",
+        sources=[{"url": "https://mine.example/", "title": "Mine"}],
+    )
+    annotation.refresh_from_db()
+    return claim
+
+
+def test_copying_the_verdict_takes_status_explanation_and_other_sources_once(
+    client_for, annotator, checked, annotation
+):
+    version = annotation.version
+    response = client_for(annotator).post(
+        copy_url(annotation), {"sources": True}, format="json", HTTP_IF_MATCH=f'"{version}"'
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["verification_status"] == "mostly_true"
+    assert body["rationale"] == "Asked the clerk.\n\nThe budget was $2.4 million."
+    assert [(s["url"], s["title"], s["stance"]) for s in body["sources"]] == [
+        ("https://mine.example/", "Mine", "context"),
+        ("https://city.example/budget.pdf", "Budget", "refutes"),
+    ]
+    assert (body["version"], response["ETag"]) == (version + 1, f'"{version + 1}"')
+    record = annotation.history.first()
+    assert record.history_change_reason == f"verdict copied from claim {checked.pk}"
+    assert record.history_user == annotator
+
+
+def test_copying_twice_does_not_repeat_the_explanation_and_keeps_sources_unless_asked(
+    client_for, annotator, checked, annotation
+):
+    client = client_for(annotator)
+    first = client.post(copy_url(annotation), {}, format="json", HTTP_IF_MATCH="*")
+    again = client.post(copy_url(annotation), {}, format="json", HTTP_IF_MATCH="*")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json()["rationale"] == "Asked the clerk.\n\nThe budget was $2.4 million."
+    assert [s["url"] for s in again.json()["sources"]] == ["https://mine.example/"]
+
+
+@pytest.mark.parametrize(
+    ("link", "verdict", "message"),
+    [
+        (False, "true", messages.COPY_VERDICT_NO_CLAIM),
+        (True, "in_progress", messages.COPY_VERDICT_UNCHECKED),
+    ],
+)
+def test_nothing_to_copy_answers_400_and_changes_nothing(
+    client_for, reviewer, annotator, project, document, link, verdict, message
+):
+    annotation = make_annotation(document, user=annotator, sentence_index=1)
+    claim = services.create_claim(
+        user=annotator, project=project, text="x", annotations=[annotation.pk] if link else []
+    )
+    services.update_claim(
+        user=reviewer, claim=claim, expected_version=None, verification_status=verdict
+    )
+    annotation.refresh_from_db()
+
+    response = client_for(annotator).post(
+        copy_url(annotation), {}, format="json", HTTP_IF_MATCH=f'"{annotation.version}"'
+    )
+
+    assert response.status_code == 400
+    assert response.json()["claim"] == [message]
+    annotation.refresh_from_db()
+    assert annotation.verification_status == "unverified"
+
+
+def test_copying_needs_if_match_a_current_version_and_the_right_to_edit(
+    client_for, annotator, second_annotator, checked, annotation
+):
+    url = copy_url(annotation)
+    missing = client_for(annotator).post(url, {}, format="json")
+    stale = client_for(annotator).post(url, {}, format="json", HTTP_IF_MATCH='"1"')
+    theirs = client_for(second_annotator).post(url, {}, format="json", HTTP_IF_MATCH="*")
+
+    assert (missing.status_code, stale.status_code, theirs.status_code) == (428, 412, 403)
+    assert stale.json()["current"]["verification_status"] == "unverified"
+    annotation.refresh_from_db()
+    assert annotation.verification_status == "unverified"

@@ -60,9 +60,10 @@ export async function api(method, url, { body, version } = {}) {
   return result;
 }
 
-// A background read: the parsed body, or an Error carrying status and payload.
-export async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+// A background read: the parsed body, or an Error carrying status and payload. A
+// ``signal`` (AbortController) cancels it when what it was for has changed.
+export async function getJson(url, { signal } = {}) {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", signal });
   if (!response.ok) {
     const error = new Error(`HTTP ${response.status}`);
     error.status = response.status;

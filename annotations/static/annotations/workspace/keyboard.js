@@ -8,6 +8,7 @@ import { cancelEdits, focusSelected, pickClaimType } from "./panel.js";
 import { review, save } from "./save.js";
 import { cycleAnnotation, step, unannotated } from "./navigate.js";
 import { newAnnotation, setSpan, useSelectedText } from "./spans.js";
+import { copyVerdict, linkHighlighted, moveHighlight, newClaim } from "./claims.js";
 
 const handlers = {
   j: () => step(1),
@@ -27,6 +28,11 @@ const handlers = {
   s: () => !ui.editor.hidden && addSource(),
   S: useSelectedText,
   W: () => setSpan(null),
+  ",": () => moveHighlight(-1),
+  ".": () => moveHighlight(1),
+  l: linkHighlighted,
+  c: newClaim,
+  C: copyVerdict,
 };
 
 function isTextEntry(target) {

@@ -15,6 +15,7 @@
 //   keyboard.js  shortcuts and the help dialog
 //   live.js      live refresh of other reviewers' changes
 //   assignment.js  the caller's assignment of the document and "Mark done"
+//   claims.js    "Seen before": claims the sentence may repeat, linking, copying a verdict
 
 import { data, doc, sentenceEl, ui } from "./page.js";
 import { loadAnnotations, state } from "./store.js";
@@ -28,6 +29,7 @@ import { newAnnotation, onMouseUp, setSpan, useSelectedText } from "./spans.js";
 import { onKeyDown, toggleHelp } from "./keyboard.js";
 import { startLive } from "./live.js";
 import { startAssignment } from "./assignment.js";
+import { startClaims } from "./claims.js";
 
 function wire() {
   doc.addEventListener("mouseup", onMouseUp);
@@ -86,6 +88,7 @@ renderProgress();
 wire();
 drawAllMarks();
 startAssignment();
+startClaims();
 followHash();
 document.body.dataset.ready = "1";
 performance.mark("workspace-ready");

@@ -79,6 +79,8 @@ function spanNodes(info, span) {
 export function renderPanel() {
   hideConflict();
   renderNotice();
+  // For panels that follow the selection without being drawn here ("Seen before").
+  document.dispatchEvent(new Event("workspace:panel"));
   if (state.index === null) return;
   const info = sentenceInfo(state.index);
   const anns = annotationsOf(state.index);
