@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q
 
 from annotations.models import Annotation, Document, Project, Sentence, Source
+from annotations.querysets import visible_annotations
 
 DEFAULT_CHUNK_SIZE = 2000
 
@@ -90,6 +91,7 @@ def deletions_for_export(user, filters: ExportFilters) -> Iterator[dict]:
     deletions = Annotation.history.filter(history_type="-", history_date__gte=filters.updated_since)
     if user is not None:
         deletions = deletions.filter(project_id__in=Project.objects.for_user(user).values("pk"))
+        deletions = deletions.filter(visible_annotations(user))  # others' blind work too
     if filters.project is not None:
         deletions = deletions.filter(project_id=filters.project.pk)
     if filters.document is not None:

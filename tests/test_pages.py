@@ -372,4 +372,4 @@ def test_workspace_annotations_equal_the_api_representation(reviewer, annotator,
     services.review_annotation(user=reviewer, annotation=reviewed, decision="approve")
     annotations = Annotation.objects.with_related().filter(document=document)
     expected = AnnotationSerializer(annotations.order_by("start", "id"), many=True).data
-    assert json.loads(json.dumps(expected)) == annotation_rows(document)
+    assert json.loads(json.dumps(expected)) == annotation_rows(document, reviewer)

@@ -29,6 +29,7 @@ from annotations.models import (
     Source,
     VerificationStatus,
 )
+from annotations.querysets import visible_annotations
 
 EDITABLE_FIELDS = ("claim_type", "verification_status", "rationale")
 
@@ -667,6 +668,11 @@ class SourceAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
 
     def project_id_of(self, obj):
         return obj.annotation.project_id
+
+    def get_queryset(self, request):
+        # Sources of annotations hidden by independent annotation are hidden with them.
+        sources = super().get_queryset(request)
+        return sources.filter(visible_annotations(request.user, "annotation__"))
 
     def has_add_permission(self, request):
         return False

@@ -66,7 +66,8 @@ class AppearanceInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("document", "annotator")
+        appearances = super().get_queryset(request).visible_to(request.user)
+        return appearances.select_related("document", "annotator")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -77,7 +77,7 @@ class DocumentListView(ApiListView):
         # Meta.ordering is ignored by aggregating queries; order explicitly.
         return (
             Document.objects.for_user(self.request.user)
-            .with_progress()
+            .with_progress(self.request.user)
             .defer("text")  # lists never show it; it may be megabytes per row
             .order_by("-created_at", "-id")
         )
@@ -157,7 +157,7 @@ class DocumentListView(ApiListView):
 def document_detail_queryset(user):
     return (
         Document.objects.for_user(user)
-        .with_progress()
+        .with_progress(user)
         .prefetch_related(Prefetch("sentences", queryset=Sentence.objects.order_by("index")))
     )
 
