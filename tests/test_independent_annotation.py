@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotations import services
+from annotations import messages, services
 from annotations.models import Annotation, Role
 from tests.factories import UserFactory, make_annotation, make_document
 
@@ -165,6 +165,18 @@ def test_claim_appearances_and_counts_leave_the_others_out(blind, annotator, ale
     detail = api(annotator).get(f"/api/v1/claims/{claim.pk}/")
     assert detail.json()["appearance_count"] == 0  # the claim is the desk's: still listed
     assert api(alex).get(f"/api/v1/claims/{claim.pk}/").json()["appearance_count"] == 1
+
+
+def test_linking_the_others_hidden_annotation_reads_as_missing(blind, annotator, project):
+    def create(annotation_id):
+        body = {"project": project.pk, "text": "Peek.", "annotations": [annotation_id]}
+        return api(annotator).post("/api/v1/claims/", body, format="json")
+
+    hidden, missing = create(blind["theirs"]), create(blind["gone"])
+    assert (hidden.status_code, missing.status_code) == (400, 400)
+    assert hidden.json()["annotations"] == [
+        messages.CLAIM_ANNOTATION_OTHER_PROJECT.format(id=blind["theirs"])
+    ]
 
 
 def test_similar_claims_count_only_visible_appearances(blind, annotator, project):
