@@ -231,6 +231,21 @@ def test_staff_annotator_sees_only_their_own_in_the_admin(blind, client, annotat
     assert list(sources.context["cl"].queryset) == []
 
 
+@pytest.mark.parametrize("name", ["theirs", "gone"])
+def test_staff_annotator_cannot_read_the_others_history_in_the_admin(
+    blind, client, annotator, name
+):
+    annotator.is_staff = True
+    annotator.save()
+    client.force_login(annotator)
+    base = f"/admin/annotations/annotation/{blind[name]}/history/"
+    version = Annotation.history.filter(id=blind[name]).values_list("history_id", flat=True)[0]
+    assert client.get(base).status_code == 404
+    assert client.get(f"{base}{version}/").status_code == 404
+    own = f"/admin/annotations/annotation/{blind['mine']}/history/"
+    assert client.get(own).status_code == 200
+
+
 # --- everyone else sees everything --------------------------------------------------------
 
 

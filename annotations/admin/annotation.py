@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
@@ -493,7 +494,16 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         """Past versions can be read; reverting would bypass the services, so it is off."""
         if request.method == "POST":
             raise PermissionDenied
+        records = self.get_history_queryset(request, Annotation.history, "id", unquote(object_id))
+        if not records.filter(history_id=version_id).exists():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """Without the versions independent annotation hides from the user: the history
+        page falls back to them for an annotation ``get_queryset`` leaves out."""
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return records.filter(visible_annotations(request.user))
 
     def revert_disabled(self, request, obj=None):
         return True
