@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -357,3 +359,18 @@ def test_mark_done_is_the_only_change_needed(blind, annotator):
     services.update_assignment(user=annotator, assignment=assignment, state="in_progress")
     assert listed_ids(annotator) == ids(blind, "mine")
     assert Annotation.objects.for_user(annotator).count() == 1
+
+
+def test_the_rule_costs_no_extra_query(blind, client, annotator, reviewer):
+    """It is a subquery of the same statements: pages and lists keep their pinned counts."""
+
+    def queries(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    workspace = f"/documents/{blind['document'].pk}/annotate/"
+    listing = f"/api/v1/annotations/?document={blind['document'].pk}"
+    blind_counts = [queries(annotator, url) for url in (workspace, listing)]
+    assert blind_counts == [queries(reviewer, url) for url in (workspace, listing)]
