@@ -231,6 +231,8 @@ def test_staff_annotator_sees_only_their_own_in_the_admin(blind, client, annotat
     )
     sources = client.get("/admin/annotations/source/")
     assert list(sources.context["cl"].queryset) == []
+    claims = client.get("/admin/annotations/claim/")
+    assert [claim.appearance_count for claim in claims.context["cl"].queryset] == [0]
 
 
 @pytest.mark.parametrize("name", ["theirs", "gone"])
