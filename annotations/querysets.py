@@ -17,7 +17,8 @@ def blind_document_ids(user):
     or owner there) whose assignment of the document is not done yet.
 
     Annotators without an assignment of a document are not working on it blind, so the
-    rule does not apply to them; superusers act as owners.
+    rule does not apply to them; superusers act as owners. ``permissions.works_blind``
+    is the same rule for one member, without a query.
     """
     from annotations.models import Assignment, AssignmentState, Membership
     from annotations.permissions import EDITOR_ROLES

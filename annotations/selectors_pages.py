@@ -409,11 +409,7 @@ def assignment_for_workspace(user, document, role=None) -> dict | None:
         ),
         "done_at": _api_datetime(assignment["done_at"], zone),
         "url": reverse("api-assignment-detail", args=[assignment["id"]]),
-        "independent": bool(
-            document.project.independent_annotation
-            and not user.is_superuser
-            and role not in permissions.EDITOR_ROLES
-        ),
+        "independent": permissions.works_blind(user, document.project, role),
     }
 
 
