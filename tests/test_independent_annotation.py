@@ -276,9 +276,13 @@ def test_reviewers_and_owners_see_everything(blind, request, client, role):
     assert workspace_ids(client, blind["document"]) == ids(blind, "mine", "theirs")
 
 
-def test_a_reviewer_assigned_the_document_still_sees_everything(blind, owner, reviewer):
+def test_a_reviewer_assigned_the_document_still_sees_everything(blind, client, owner, reviewer):
     services.assign_document(user=owner, document=blind["document"], assignee=reviewer)
     assert listed_ids(reviewer) == ids(blind, "mine", "theirs")
+    client.force_login(reviewer)
+    html = client.get(f"/documents/{blind['document'].pk}/annotate/").content.decode()
+    assert 'id="btn-mark-done"' in html
+    assert "you see only your own annotations" not in html
 
 
 def test_an_annotator_not_assigned_the_document_is_not_working_blind(blind, project):
