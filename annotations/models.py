@@ -72,6 +72,11 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True, help_text="Short name used in URLs.")
     description = models.TextField(blank=True)
+    independent_annotation = models.BooleanField(
+        default=False,
+        help_text="Blind double annotation: while an annotator's assignment of a document is "
+        "not done, they see only their own annotations on it. Reviewers and owners see all.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="factcheck_projects"
     )

@@ -53,6 +53,14 @@ def can_see_agreement(user, project, role=None) -> bool:
     return can_review(user, project, role)
 
 
+def works_blind(user, project, role=None) -> bool:
+    """Would independent annotation hide others' work from ``user`` on a document of
+    ``project`` they have an open assignment of: an annotator (not a reviewer or owner)
+    in a project with it on. Its query form is ``querysets.blind_document_ids``."""
+    role = role or role_in(user, project)
+    return bool(project.independent_annotation) and role not in EDITOR_ROLES
+
+
 def can_create_project(user) -> bool:
     """Creating a project is a site decision: superusers, or the add_project permission."""
     return user.is_authenticated and user.is_active and user.has_perm("annotations.add_project")

@@ -26,6 +26,37 @@ def with_caller_role(queryset, user, project_field: str):
     )
 
 
+def blind_document_ids(user):
+    """Subquery of the documents ``user`` annotates blind, the one rule of independent
+    annotation: in a project with ``independent_annotation``, an annotator (not a reviewer
+    or owner there) whose assignment of the document is not done yet.
+
+    Annotators without an assignment of a document are not working on it blind, so the
+    rule does not apply to them; superusers act as owners. ``permissions.works_blind``
+    is the same rule for one member, without a query.
+    """
+    from annotations.models import Assignment, AssignmentState, Membership
+    from annotations.permissions import EDITOR_ROLES
+
+    edited = Membership.objects.filter(user=user, role__in=EDITOR_ROLES).values("project_id")
+    return (
+        Assignment.objects.filter(assignee=user, document__project__independent_annotation=True)
+        .exclude(state=AssignmentState.DONE)
+        .exclude(document__project__in=edited)
+        .values("document_id")
+    )
+
+
+def visible_annotations(user, prefix: str = "") -> models.Q:
+    """Which annotations (or their history rows, through ``prefix``) ``user`` may see,
+    membership aside: their own, and anyone's on documents they do not annotate blind."""
+    if not user.is_authenticated or user.is_superuser:
+        return models.Q()
+    return models.Q(**{f"{prefix}annotator_id": user.pk}) | ~models.Q(
+        **{f"{prefix}document_id__in": blind_document_ids(user)}
+    )
+
+
 class ScopedToProjectQuerySet(models.QuerySet):
     """Rows that belong to a project through a ``project`` foreign key."""
 
@@ -44,16 +75,22 @@ class ProjectQuerySet(ScopedToProjectQuerySet):
 
 
 class DocumentQuerySet(ScopedToProjectQuerySet):
-    def with_progress(self):
+    def with_progress(self, user=None):
         """Counts shown wherever documents are listed, in the same query.
 
         One correlated subquery per count: joining sentences and annotations in a single
-        GROUP BY would multiply them (sentences x annotations rows per document).
+        GROUP BY would multiply them (sentences x annotations rows per document). Given
+        ``user``, annotations count only if they may see them: how many marks others made
+        on a document one annotates blind is a hint of what they marked.
         """
         from annotations.models import VERIFIED_STATUSES, Annotation, ReviewState, Sentence
 
+        visible = visible_annotations(user) if user is not None else models.Q()
+
         def count(model, expression="pk", **filters):
             rows = model.objects.filter(document=models.OuterRef("pk"), **filters).order_by()
+            if model is Annotation:
+                rows = rows.filter(visible)
             counted = rows.values("document").annotate(n=expression).values("n")
             return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
 
@@ -69,6 +106,15 @@ class DocumentQuerySet(ScopedToProjectQuerySet):
 
 
 class AnnotationQuerySet(ScopedToProjectQuerySet):
+    def for_user(self, user):
+        """The annotations of ``user``'s projects that independent annotation lets them see."""
+        return super().for_user(user).visible_to(user)
+
+    def visible_to(self, user):
+        """Without others' annotations on documents ``user`` annotates blind (see
+        ``blind_document_ids``); for querysets already scoped to a project the user is in."""
+        return self.filter(visible_annotations(user))
+
     def in_document(self, document):
         return self.filter(document=document)
 
@@ -90,13 +136,20 @@ class AnnotationQuerySet(ScopedToProjectQuerySet):
 
 
 class ClaimQuerySet(ScopedToProjectQuerySet):
-    def with_appearances(self):
+    def with_appearances(self, user=None):
         """``appearance_count`` and ``first_seen`` (the earliest appearance's publication
-        date, or when it was annotated if its document has none), in the same query."""
+        date, or when it was annotated if its document has none), in the same query.
+
+        Given ``user``, of the appearances they may see: a claim stays the desk's and is
+        shown to every member, but others' annotations hidden by independent annotation
+        are not counted.
+        """
+        visible = visible_annotations(user, "appearances__") if user is not None else None
         return self.annotate(
-            appearance_count=models.Count("appearances", distinct=True),
+            appearance_count=models.Count("appearances", distinct=True, filter=visible),
             first_seen=models.Min(
-                Coalesce("appearances__document__published_at", "appearances__created_at")
+                Coalesce("appearances__document__published_at", "appearances__created_at"),
+                filter=visible,
             ),
         )
 

@@ -231,13 +231,13 @@ DOCUMENT_COLUMNS = (
 SENTENCE_COLUMNS = ("id", "index", "start", "end", "text", "paragraph")
 
 
-def document_detail(documents, pk) -> dict | None:
+def document_detail(documents, pk, user) -> dict | None:
     """``GET /documents/{id}/``: the document of ``documents`` (scoped by the caller) with
     its progress counts, text and sentences in reading order; three plain queries.
 
     The counts are those of ``DocumentQuerySet.with_progress()``, aggregated for this one
     document (building that queryset costs more than running it). None when there is no
-    such document among ``documents``.
+    such document among ``documents``. Only annotations ``user`` may see are counted.
     """
     row = documents.filter(pk=pk).values(*DOCUMENT_COLUMNS, "text").first()
     if row is None:
@@ -249,11 +249,15 @@ def document_detail(documents, pk) -> dict | None:
         Sentence.objects.filter(document_id=pk).order_by("index").values_list(*SENTENCE_COLUMNS)
     )
     sentences = [dict(zip(SENTENCE_COLUMNS, values, strict=True)) for values in sentences]
-    counts = Annotation.objects.filter(document_id=pk).aggregate(
-        annotation_count=Count("pk"),
-        annotated_sentence_count=Count("sentence", distinct=True),
-        verified_count=Count("pk", filter=Q(verification_status__in=VERIFIED_STATUSES)),
-        approved_count=Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
+    counts = (
+        Annotation.objects.filter(document_id=pk)
+        .visible_to(user)
+        .aggregate(
+            annotation_count=Count("pk"),
+            annotated_sentence_count=Count("sentence", distinct=True),
+            verified_count=Count("pk", filter=Q(verification_status__in=VERIFIED_STATUSES)),
+            approved_count=Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
+        )
     )
     text = row.pop("text")
     return {**row, "sentence_count": len(sentences), **counts, "text": text, "sentences": sentences}

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import CharField, Exists, F, Func, OuterRef, Q
 
 from annotations.models import Annotation, Document, Project, Sentence, Source
+from annotations.querysets import visible_annotations
 
 DEFAULT_CHUNK_SIZE = 2000
 
@@ -99,6 +100,7 @@ def deletions_for_export(user, filters: ExportFilters) -> Iterator[dict]:
     deletions = Annotation.history.filter(history_type="-", history_date__gte=filters.updated_since)
     if user is not None:
         deletions = deletions.filter(project_id__in=Project.objects.for_user(user).values("pk"))
+        deletions = deletions.filter(visible_annotations(user))  # others' blind work too
     if filters.project is not None:
         deletions = deletions.filter(project_id=filters.project.pk)
     if filters.document is not None:

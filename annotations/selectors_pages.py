@@ -36,6 +36,7 @@ from annotations.models import (
     Stance,
     VerificationStatus,
 )
+from annotations.querysets import visible_annotations
 
 # Symbols that carry the verification status without colour (see the legend on the page).
 STATUS_SYMBOLS = {
@@ -75,8 +76,9 @@ def _count(queryset, outer: str, what: str = "pk", distinct: bool = False):
 
 
 def projects_for_home(user):
-    """The caller's projects with their role and counts, in one query."""
-    annotations = Annotation.objects.all()
+    """The caller's projects with their role and counts, in one query (of the annotations
+    the caller may see: independent annotation hides others' on documents one works blind)."""
+    annotations = Annotation.objects.visible_to(user)
     role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
     return (
         Project.objects.for_user(user)
@@ -97,7 +99,7 @@ def projects_for_home(user):
 
 def documents_for_project(user, project, *, query: str = "", sort: str = "newest"):
     """The project's documents with their progress, filtered by ``query`` and sorted."""
-    documents = Document.objects.for_user(user).filter(project=project).with_progress()
+    documents = Document.objects.for_user(user).filter(project=project).with_progress(user)
     if query:
         documents = documents.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
     return documents.order_by(*DOCUMENT_SORTS[sort][1]).defer("text")
@@ -123,10 +125,11 @@ def paragraphs(document) -> list[Paragraph]:
     return grouped
 
 
-def annotation_rows(document) -> list[dict]:
-    """The document's annotations in the API's own representation, by position (2 queries)."""
+def annotation_rows(document, user) -> list[dict]:
+    """The document's annotations ``user`` may see, in the API's own representation, by
+    position (2 queries); others' are hidden while ``user`` annotates the document blind."""
     return representation.annotation_rows(
-        Annotation.objects.filter(document=document).order_by("start", "id")
+        Annotation.objects.filter(document=document).visible_to(user).order_by("start", "id")
     )
 
 
@@ -203,7 +206,7 @@ def workspace_data(user, document, role: str, sentence_count: int) -> dict:
         "verified_statuses": sorted(VERIFIED_STATUSES),
         "stances": [{"value": value, "label": label} for value, label in Stance.choices],
         "review_states": dict(ReviewState.choices),
-        "annotations": annotation_rows(document),
+        "annotations": annotation_rows(document, user),
         "urls": {
             "annotations": reverse("api-annotation-list"),
             "admin_annotation": _admin_change_url(user, "annotation"),
@@ -214,7 +217,7 @@ def workspace_data(user, document, role: str, sentence_count: int) -> dict:
             "claim_page": reverse("claim", args=[0]),
         },
         "live": live,
-        "assignment": assignment_for_workspace(user, document),
+        "assignment": assignment_for_workspace(user, document, role),
     }
 
 
@@ -233,7 +236,7 @@ def claim_page(user, pk: int) -> ClaimPage | None:
 
     claim = (
         Claim.objects.for_user(user)
-        .with_appearances()
+        .with_appearances(user)
         .select_related("project", "reviewed_by")
         .filter(pk=pk)
         .first()
@@ -242,12 +245,17 @@ def claim_page(user, pk: int) -> ClaimPage | None:
         return None
     appearances = list(
         Annotation.objects.filter(claim=claim)
+        .visible_to(user)
         .select_related("document", "annotator")
         .defer("document__text")
         .order_by("created_at", "id")
     )
     by_stance = defaultdict(list)
-    sources = Source.objects.filter(annotation__claim=claim).select_related("annotation__document")
+    sources = (
+        Source.objects.filter(annotation__claim=claim)
+        .filter(visible_annotations(user, "annotation__"))
+        .select_related("annotation__document")
+    )
     for source in sources.defer("annotation__document__text").order_by("position", "id"):
         by_stance[source.stance].append(source)
     evidence = [(stance.label, by_stance[stance]) for stance in Stance if by_stance[stance]]
@@ -281,8 +289,12 @@ def my_queue(user):
     )
 
 
-def assignment_for_workspace(user, document) -> dict | None:
-    """The caller's assignment of ``document`` as the workspace script reads it, or None."""
+def assignment_for_workspace(user, document, role=None) -> dict | None:
+    """The caller's assignment of ``document`` as the workspace script reads it, or None.
+
+    ``independent`` says the caller annotates it blind until done (``blind_document_ids``):
+    the page says so, and fetches the others' annotations once it is marked done.
+    """
     assignment = (
         Assignment.objects.filter(document=document, assignee=user)
         .values("id", "state", "due", "done_at")
@@ -304,6 +316,7 @@ def assignment_for_workspace(user, document) -> dict | None:
         ),
         "done_at": representation.api_datetime(assignment["done_at"], zone),
         "url": reverse("api-assignment-detail", args=[assignment["id"]]),
+        "independent": permissions.works_blind(user, document.project, role),
     }
 
 

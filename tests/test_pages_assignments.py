@@ -268,6 +268,7 @@ def test_workspace_payload_has_my_assignment(login, owner, document, annotator):
         "overdue": True,
         "done_at": None,
         "url": f"/api/v1/assignments/{assignment.pk}/",
+        "independent": False,
     }
 
 

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
@@ -29,6 +30,7 @@ from annotations.models import (
     Source,
     VerificationStatus,
 )
+from annotations.querysets import visible_annotations
 
 EDITABLE_FIELDS = ("claim_type", "verification_status", "rationale")
 
@@ -492,7 +494,16 @@ class AnnotationAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         """Past versions can be read; reverting would bypass the services, so it is off."""
         if request.method == "POST":
             raise PermissionDenied
+        records = self.get_history_queryset(request, Annotation.history, "id", unquote(object_id))
+        if not records.filter(history_id=version_id).exists():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """Without the versions independent annotation hides from the user: the history
+        page falls back to them for an annotation ``get_queryset`` leaves out."""
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return records.filter(visible_annotations(request.user))
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -667,6 +678,11 @@ class SourceAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
 
     def project_id_of(self, obj):
         return obj.annotation.project_id
+
+    def get_queryset(self, request):
+        # Sources of annotations hidden by independent annotation are hidden with them.
+        sources = super().get_queryset(request)
+        return sources.filter(visible_annotations(request.user, "annotation__"))
 
     def has_add_permission(self, request):
         return False

@@ -18,6 +18,7 @@ from annotations.admin import display
 from annotations.admin.annotation import ScopedRelatedFilter
 from annotations.admin.scoping import ProjectScopedAdminMixin, reviewable_project_ids
 from annotations.models import Annotation, Claim
+from annotations.querysets import visible_annotations
 
 EDITABLE_FIELDS = ("text", "verification_status", "rating_explanation")
 SEEN = Coalesce("appearances__document__published_at", "appearances__created_at")
@@ -66,7 +67,8 @@ class AppearanceInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("document", "annotator")
+        appearances = super().get_queryset(request).visible_to(request.user)
+        return appearances.select_related("document", "annotator")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -115,13 +117,15 @@ class ClaimAdmin(ProjectScopedAdminMixin, SimpleHistoryAdmin):
         css = {"all": ("annotations/admin.css",)}
 
     def get_queryset(self, request):
+        # Counted over the appearances the user may see (independent annotation).
+        visible = visible_annotations(request.user, "appearances__")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                appearance_count=Count("appearances", distinct=True),
-                first_seen=Min(SEEN),
-                last_seen=Max(SEEN),
+                appearance_count=Count("appearances", distinct=True, filter=visible),
+                first_seen=Min(SEEN, filter=visible),
+                last_seen=Max(SEEN, filter=visible),
             )
         )
 

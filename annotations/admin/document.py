@@ -188,7 +188,8 @@ class DocumentAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Aggregation drops Meta.ordering; autocomplete pages need a stable order.
-        return super().get_queryset(request).with_progress().order_by("-created_at", "-id")
+        documents = super().get_queryset(request).with_progress(request.user)
+        return documents.order_by("-created_at", "-id")
 
     # --- list columns -------------------------------------------------------------------
 

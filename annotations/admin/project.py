@@ -147,7 +147,7 @@ class ProjectAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "member_count", "document_count", "annotation_count")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "description", "created_at")
+    fields = ("name", "slug", "description", "independent_annotation", "created_at")
     readonly_fields = ("created_at",)
     inlines = (MembershipInline, ClaimTypeInline)
 

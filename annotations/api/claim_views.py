@@ -51,9 +51,10 @@ VERSIONED_WRITE = {
 }
 
 
-def claim_response(claim: Claim, *, status_code=status.HTTP_200_OK, headers=None):
-    """The claim as it is now in the database, with its version as the ETag."""
-    claim = Claim.objects.with_appearances().select_related("reviewed_by").get(pk=claim.pk)
+def claim_response(claim: Claim, user, *, status_code=status.HTTP_200_OK, headers=None):
+    """The claim as it is now in the database (counted as ``user`` may see it), with its
+    version as the ETag."""
+    claim = Claim.objects.with_appearances(user).select_related("reviewed_by").get(pk=claim.pk)
     return Response(
         ClaimSerializer(claim).data,
         status=status_code,
@@ -89,7 +90,7 @@ class ClaimQuerysetMixin:
     def get_queryset(self):
         return (
             Claim.objects.for_user(self.request.user)
-            .with_appearances()
+            .with_appearances(self.request.user)
             .select_related("reviewed_by")
             .order_by("-created_at", "-id")  # aggregating drops Meta.ordering
         )
@@ -117,7 +118,7 @@ class ClaimListView(ClaimQuerysetMixin, ApiListView):
         )
         location = reverse("api-claim-detail", args=[claim.pk])
         return claim_response(
-            claim, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+            claim, request.user, status_code=status.HTTP_201_CREATED, headers={"Location": location}
         )
 
 
@@ -126,7 +127,7 @@ class ClaimDetailView(ClaimQuerysetMixin, ApiView):
 
     @extend_schema(responses={200: ClaimSerializer, 404: schema.NOT_FOUND})
     def get(self, request, pk):
-        return claim_response(self.get_object())
+        return claim_response(self.get_object(), request.user)
 
     @extend_schema(
         parameters=[schema.IF_MATCH],
@@ -143,7 +144,7 @@ class ClaimDetailView(ClaimQuerysetMixin, ApiView):
             services.update_claim(user=request.user, claim=claim, expected_version=version, **data)
         except services.ClaimVersionConflict as exc:
             return conflict_response(exc)
-        return claim_response(claim)
+        return claim_response(claim, request.user)
 
     @extend_schema(
         parameters=[schema.IF_MATCH],
@@ -178,7 +179,7 @@ class ClaimMergeView(ClaimQuerysetMixin, ApiView):
         claim = self.get_object()
         data = self.parse(MergeSerializer)
         services.merge_claims(user=request.user, into=claim, source=data["from"])
-        return claim_response(claim)
+        return claim_response(claim, request.user)
 
 
 class ClaimAppearancesView(ApiListView):
@@ -191,6 +192,7 @@ class ClaimAppearancesView(ApiListView):
         claim = get_object_or_404(Claim.objects.for_user(self.request.user), pk=self.kwargs["pk"])
         return (
             Annotation.objects.filter(claim=claim)
+            .visible_to(self.request.user)
             .select_related("document", "annotator")
             .defer("document__text")
             .order_by("created_at", "id")
@@ -229,7 +231,7 @@ class ClaimSimilarView(ApiView):
                 {"sentence": [messages.SENTENCE_OTHER_PROJECT]}, status=status.HTTP_400_BAD_REQUEST
             )
         text = query["text"] if sentence is None else sentence.text
-        found = similar_claims(project, text, limit=query["limit"])
+        found = similar_claims(project, text, limit=query["limit"], user=request.user)
         results = [{"claim": claim, "score": score} for claim, score in found]
         return Response({"results": SimilarClaimSerializer(results, many=True).data})
 

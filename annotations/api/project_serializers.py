@@ -50,6 +50,9 @@ class ProjectWriteSerializer(StrictSerializer):
     name = model_field(Project, "name", min_length=1, required=False)
     slug = model_field(Project, "slug", serializers.SlugField, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
+    independent_annotation = serializers.BooleanField(
+        required=False, help_text=Project._meta.get_field("independent_annotation").help_text
+    )
 
 
 class ProjectCreateSerializer(ProjectWriteSerializer):

@@ -125,7 +125,8 @@ class ProjectDetailView(ProjectQuerysetMixin, ApiView):
     @extend_schema(
         request=ProjectWriteSerializer,
         responses=answers(400, 401, 403, 404, 413, ok={200: ProjectSerializer}),
-        description="Owners change the name, slug or description; fields left out stay.",
+        description="Owners change the name, slug, description or independent annotation; "
+        "fields left out stay.",
     )
     def patch(self, request, pk):
         project = self.get_object()

@@ -71,7 +71,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "slug", "description", "created_at", "role", "claim_types"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "description",
+            "independent_annotation",
+            "created_at",
+            "role",
+            "claim_types",
+        ]
         read_only_fields = fields
 
     def get_role(self, project) -> str | None:

@@ -81,7 +81,7 @@ class DocumentListView(ApiListView):
         # Meta.ordering is ignored by aggregating queries; order explicitly.
         return (
             Document.objects.for_user(self.request.user)
-            .with_progress()
+            .with_progress(self.request.user)
             .defer("text")  # lists never show it; it may be megabytes per row
             .order_by("-created_at", "-id")
         )
@@ -252,7 +252,7 @@ def new_document_detail(document: Document, *, context) -> dict:
 def document_detail_queryset(user):
     return (
         Document.objects.for_user(user)
-        .with_progress()
+        .with_progress(user)
         .prefetch_related(Prefetch("sentences", queryset=Sentence.objects.order_by("index")))
     )
 
@@ -269,7 +269,8 @@ class DocumentDetailView(ApiView):
     def get(self, request, pk):
         # Rendered from plain rows (``DocumentDetailSerializer`` describes the same shape).
         RejectUnknownQueryParams().filter_queryset(request, None, self)
-        document = representation.document_detail(Document.objects.for_user(request.user), pk)
+        documents = Document.objects.for_user(request.user)
+        document = representation.document_detail(documents, pk, request.user)
         if document is None:
             raise Http404("No Document matches the given query.")  # as get_object() says
         return Response(document)

@@ -77,9 +77,10 @@ def _scanned_candidates(project_id: int, analysis) -> list[tuple[int, str]]:
     return [(claim_id, text) for _, claim_id, text in scored[:CANDIDATES]]
 
 
-def similar_claims(project, text: str, limit: int = 5) -> list[tuple[Claim, float]]:
+def similar_claims(project, text: str, limit: int = 5, user=None) -> list[tuple[Claim, float]]:
     """Up to ``limit`` claims of ``project`` that ``text`` may repeat, best first, each
-    with its score in 0..1 and ``appearance_count`` / ``first_seen`` annotated.
+    with its score in 0..1 and ``appearance_count`` / ``first_seen`` annotated (of the
+    appearances ``user`` may see, if given).
 
     Two queries when something is found (candidates, then the claims), one otherwise.
     """
@@ -94,5 +95,5 @@ def similar_claims(project, text: str, limit: int = 5) -> list[tuple[Claim, floa
     ranked = matching.rank(text, candidates, limit=limit)
     if not ranked:
         return []
-    claims = Claim.objects.with_appearances().in_bulk([claim_id for claim_id, _ in ranked])
+    claims = Claim.objects.with_appearances(user).in_bulk([claim_id for claim_id, _ in ranked])
     return [(claims[claim_id], score) for claim_id, score in ranked if claim_id in claims]

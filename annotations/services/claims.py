@@ -60,9 +60,13 @@ def _link(annotations, claim: Claim, user, reason: str) -> None:
 
 
 def _linkable(user, project: Project, annotation_ids) -> list[Annotation]:
-    """The annotations with these ids, each of ``project`` and editable by ``user``."""
+    """The annotations with these ids, each of ``project`` and editable by ``user``.
+
+    One hidden from ``user`` by independent annotation reads as missing, not forbidden.
+    """
     ids = list(dict.fromkeys(annotation_ids))
-    found = {a.pk: a for a in Annotation.objects.filter(pk__in=ids).select_for_update()}
+    rows = Annotation.objects.filter(pk__in=ids).visible_to(user).select_for_update()
+    found = {a.pk: a for a in rows}
     role = permissions.role_in(user, project)
     for annotation_id in ids:
         annotation = found.get(annotation_id)

@@ -43,18 +43,28 @@ def seed_default_claim_types(project: Project) -> list[ClaimType]:
 
 # --- projects -----------------------------------------------------------------------------
 
-PROJECT_FIELDS = ("name", "slug", "description")
+PROJECT_FIELDS = ("name", "slug", "description", "independent_annotation")
 
 
 @transaction.atomic
-def create_project(*, name: str, slug: str = "", owner=None, description: str = "") -> Project:
+def create_project(
+    *,
+    name: str,
+    slug: str = "",
+    owner=None,
+    description: str = "",
+    independent_annotation: bool = False,
+) -> Project:
     """A project with the default claim types; ``owner`` (its creator) becomes its owner.
 
     Without a slug, one is made from the name. Callers acting for a user check
     ``permissions.can_create_project`` first; commands create projects as the site.
     """
     project = Project(
-        name=name, slug=slug or _slug_from(name, Project, "slug"), description=description
+        name=name,
+        slug=slug or _slug_from(name, Project, "slug"),
+        description=description,
+        independent_annotation=independent_annotation,
     )
     if not project.slug:
         raise ValidationError({"slug": messages.SLUG_EMPTY}, code="slug_empty")
@@ -67,7 +77,7 @@ def create_project(*, name: str, slug: str = "", owner=None, description: str = 
 
 @transaction.atomic
 def update_project(*, user, project: Project, **fields) -> Project:
-    """Change a project's name, slug or description; owners only."""
+    """Change a project's name, slug, description or independent annotation; owners only."""
     _require_manager(user, project)
     _assign(project, fields, PROJECT_FIELDS)
     _save_project(project)

@@ -61,7 +61,7 @@ def test_list_detail_and_workspace_render_what_the_serializer_describes(
 
     assert listed.json()["results"] == expected
     assert details == expected
-    assert annotation_rows(document) == expected
+    assert annotation_rows(document, annotator) == expected
     assert expected[2]["created_at"] == "2026-11-30T12:00:00Z"
 
 

@@ -1,22 +1,27 @@
 // The caller's assignment of this document (data.assignment, null when there is none):
 // its state and due date in the page head, and the "Mark done" / "Reopen" button. The
 // server moves an assignment to in progress on the assignee's first save; the line
-// follows that from the saves this page makes ("workspace:saved" from save.js).
+// follows that from the saves this page makes ("workspace:saved" from save.js). In a
+// project with independent annotation, marking done fetches the others' annotations,
+// which the server hid until then.
 
 import { $, data, me } from "./page.js";
 import { api, failure, networkFailure } from "./api.js";
+import { refreshAll } from "./live.js";
 
 const assignment = data.assignment;
 const section = $("assignment");
 const stateLine = $("assignment-state");
 const button = $("btn-mark-done");
 const status = $("assignment-status");
+const blindNote = $("assignment-blind");
 
 function render() {
   const done = assignment.state === "done";
   section.dataset.state = assignment.state;
   stateLine.textContent = assignment.states[assignment.state] || assignment.state;
   button.textContent = done ? "Reopen" : "Mark done";
+  if (blindNote) blindNote.hidden = done;
 }
 
 async function toggle() {
@@ -40,6 +45,7 @@ async function toggle() {
   render();
   status.textContent = wasDone ? "Reopened." : "Marked done.";
   button.focus();
+  if (assignment.independent && !wasDone) refreshAll();
 }
 
 function onSaved(event) {

@@ -31,6 +31,7 @@ const live = {
   timer: null,
   running: false,
   failures: 0,
+  everything: false, // the next poll asks for every annotation (refreshAll)
 };
 
 const sinceParam = (ms) => new Date(ms - LIVE_OVERLAP_MS).toISOString();
@@ -41,12 +42,12 @@ const samePath = (url) => {
 
 // Annotations changed since the cursor (every page), then deletions: in this order, so an
 // annotation deleted between the two requests is reported by the second.
-async function fetchRemote() {
+async function fetchRemote(everything) {
   const documentId = String(data.document.id);
   const changed = [];
   let url = `${API}?${new URLSearchParams({
     document: documentId,
-    updated_since: sinceParam(live.changedSince),
+    updated_since: sinceParam(everything ? 0 : live.changedSince),
     ordering: "updated_at",
     page_size: "1000",
   })}`;
@@ -208,8 +209,10 @@ async function pollLive() {
   if (live.running || document.hidden || isSignedOut()) return;
   live.running = true;
   let remote = null;
+  const everything = live.everything;
   try {
-    remote = await fetchRemote();
+    remote = await fetchRemote(everything);
+    if (everything) live.everything = false;
     live.failures = 0;
   } catch (error) {
     if (isSignedOutAnswer(error)) setSignedOut(true);
@@ -222,6 +225,15 @@ async function pollLive() {
     live.running = false;
     scheduleLive();
   }
+}
+
+// Everything of the document again, not just what changed since the cursor: after an
+// independent annotator marks their assignment done, the others' annotations (hidden
+// until then, however old) come in like any remote change.
+export function refreshAll() {
+  live.everything = true;
+  stopLive();
+  pollLive(); // if a poll is under way, the one it schedules asks for everything
 }
 
 export function startLive() {
