@@ -69,8 +69,8 @@ def agreement_by_document(user, project) -> list[DocumentAgreement]:
     """Agreement per document of ``project`` that two annotators or more coded.
 
     Four queries whatever the project's size: the rows of ``agreement_rows``, the
-    assignments and the titles. Coders are chosen by ``coded_documents``, as for the API. Least agreement first
-    (undefined last), so the documents that need a second look lead.
+    assignments and the titles. Coders are chosen by ``coded_documents``, as for the API.
+    Least agreement first (undefined last), so the documents that need a second look lead.
     """
     sentences, rows = agreement_rows(user, project)
     rows_of = defaultdict(list)
