@@ -30,7 +30,7 @@ def case_of(document, index):
 
 
 def test_only_sentences_where_the_versions_differ_are_cases(setup):
-    document, alex, found = setup
+    document, _, found = setup
 
     adjudication = adjudication_for(document)
 
@@ -43,7 +43,7 @@ def test_only_sentences_where_the_versions_differ_are_cases(setup):
 
 
 def test_accepting_a_version_approves_it_and_marks_the_others_not_chosen(setup, reviewer):
-    document, alex, found = setup
+    document, _, found = setup
 
     approved = adjudicate_sentence(
         user=reviewer, sentence=found["anna1"].sentence, accept=found["anna1"]
@@ -60,7 +60,7 @@ def test_accepting_a_version_approves_it_and_marks_the_others_not_chosen(setup, 
 
 
 def test_a_merged_version_becomes_the_approved_annotation(setup, reviewer):
-    document, alex, found = setup
+    document, _, found = setup
     sentence = found["anna3"].sentence
     merged = {
         "claim_type": document.project.claim_types.get(slug="prediction"),
@@ -82,7 +82,7 @@ def test_a_merged_version_becomes_the_approved_annotation(setup, reviewer):
 
 
 def test_no_claim_marks_every_annotation_of_the_sentence_not_chosen(setup, reviewer):
-    document, alex, found = setup
+    document, _, found = setup
 
     assert adjudicate_sentence(user=reviewer, sentence=found["anna2"].sentence) == []
 
@@ -92,7 +92,7 @@ def test_no_claim_marks_every_annotation_of_the_sentence_not_chosen(setup, revie
 
 
 def test_deciding_again_replaces_the_earlier_decision(setup, reviewer):
-    document, alex, found = setup
+    document, _, found = setup
     sentence = found["anna1"].sentence
     merged = {"claim_type": found["anna1"].claim_type, "verification_status": "mixed"}
 
@@ -118,7 +118,7 @@ def test_deciding_again_replaces_the_earlier_decision(setup, reviewer):
 
 
 def test_every_decision_is_in_history_with_the_reviewer_and_a_reason(setup, reviewer):
-    document, alex, found = setup
+    _document, _, found = setup
 
     adjudicate_sentence(user=reviewer, sentence=found["anna1"].sentence, accept=found["alex1"])
     adjudicate_sentence(user=reviewer, sentence=found["anna2"].sentence)
@@ -134,7 +134,7 @@ def test_every_decision_is_in_history_with_the_reviewer_and_a_reason(setup, revi
 
 
 def test_a_sentence_is_unresolved_until_every_annotation_is_settled(setup, reviewer):
-    document, alex, found = setup
+    document, _, found = setup
     services.review_annotation(user=reviewer, annotation=found["anna1"], decision="approve")
 
     assert not case_of(document, 1).resolved  # alex's version is still pending
@@ -144,7 +144,7 @@ def test_a_sentence_is_unresolved_until_every_annotation_is_settled(setup, revie
 
 
 def test_annotators_may_not_adjudicate(setup, annotator):
-    document, alex, found = setup
+    document, _, found = setup
 
     with pytest.raises(PermissionDenied, match=messages.CANNOT_ADJUDICATE):
         adjudicate_sentence(user=annotator, sentence=found["anna1"].sentence, accept=None)
@@ -163,7 +163,7 @@ def test_it_needs_two_done_assignees(project, owner, annotator, reviewer):
 
 
 def test_an_agreed_sentence_or_a_foreign_annotation_is_refused(setup, reviewer):
-    document, alex, found = setup
+    document, _, found = setup
 
     with pytest.raises(ValidationError) as agreed:
         adjudicate_sentence(user=reviewer, sentence=found["anna0"].sentence)
@@ -177,7 +177,7 @@ def test_an_agreed_sentence_or_a_foreign_annotation_is_refused(setup, reviewer):
 
 
 def test_an_assignee_not_done_is_no_version(setup, project, owner, reviewer):
-    document, alex, found = setup
+    document, _, _found = setup
     zoe = UserFactory(username="zoe")
     services.add_member(project=project, user=zoe, role=Role.ANNOTATOR)
     services.assign_documents(user=owner, documents=[document], assignees=[zoe])
@@ -193,7 +193,7 @@ def test_an_assignee_not_done_is_no_version(setup, project, owner, reviewer):
 
 
 def test_reviewers_and_owners_see_the_page_with_its_counter(client, setup, reviewer, owner):
-    document, alex, found = setup
+    document, _, found = setup
     adjudicate_sentence(user=reviewer, sentence=found["anna2"].sentence)
     url = reverse("adjudicate", args=[document.pk])
 
@@ -213,7 +213,7 @@ def test_reviewers_and_owners_see_the_page_with_its_counter(client, setup, revie
 
 
 def test_annotators_get_403_and_outsiders_404(client, setup, annotator, outsider):
-    document, alex, found = setup
+    document, _, _found = setup
     url = reverse("adjudicate", args=[document.pk])
 
     client.force_login(annotator)
@@ -239,7 +239,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client, project, owner, annotator, reviewer, copies, django_assert_num_queries
 ):
     text = " ".join([TEXT] * copies)
-    document, alex, found = disagreeing_document(project, owner, annotator, text=text)
+    document, _alex, _found = disagreeing_document(project, owner, annotator, text=text)
     for index in range(4, 4 * copies):
         annotate(document, annotator, index, "statistic")
     client.force_login(reviewer)
@@ -253,7 +253,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
 
 def test_the_project_page_links_reviewers_to_adjudicate(client, setup, reviewer, annotator):
-    document, alex, found = setup
+    document, _, _found = setup
     link = reverse("adjudicate", args=[document.pk])
     lonely = make_document(document.project, text="Only one. Two sentences here.")
 
@@ -268,7 +268,7 @@ def test_the_project_page_links_reviewers_to_adjudicate(client, setup, reviewer,
 
 
 def test_the_admin_filters_by_not_chosen(client, setup, reviewer):
-    document, alex, found = setup
+    _document, _, found = setup
     adjudicate_sentence(user=reviewer, sentence=found["anna2"].sentence)
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(admin)
