@@ -42,7 +42,7 @@ def test_reviewers_and_owners_only(client_for, users, setup, role, method):
 
 
 def test_get_lists_the_disagreements(client_for, reviewer, setup):
-    document, _, found = setup
+    document, _, _found = setup
 
     body = client_for(reviewer).get(url(document)).json()
 

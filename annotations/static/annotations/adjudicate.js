@@ -37,8 +37,9 @@ function el(tag, className, text) {
   return node;
 }
 
-// The sentence with the annotation's span marked, offsets relative to the sentence.
+// The annotation's span: "whole sentence", or the sentence with the span marked.
 function spanView(sentence, annotation) {
+  if (annotation.start === sentence.start && annotation.end === sentence.end) return el("p", "adj-span whole", "Whole sentence");
   const quote = el("p", "adj-span");
   const from = annotation.start - sentence.start;
   const to = annotation.end - sentence.start;
@@ -62,9 +63,14 @@ function annotationView(sentence, annotation) {
 function versionView(sentence, version) {
   const section = el("section", "adj-version");
   section.dataset.number = version.number;
+  const head = el("div", "adj-version-head");
   const heading = el("h3");
   heading.append(el("kbd", "", String(version.number)), ` ${version.annotator}`);
-  section.append(heading);
+  const accept = el("button", "adj-accept", `Accept version ${version.number}`);
+  accept.type = "button";
+  accept.addEventListener("click", () => acceptVersion(cases.indexOf(sentence), version.number));
+  head.append(heading, accept);
+  section.append(head);
   if (!version.annotations.length) {
     section.classList.add("no-claim");
     section.append(el("p", "adj-no-claim", "No claim"));
@@ -73,10 +79,6 @@ function versionView(sentence, version) {
     for (const annotation of version.annotations) items.append(annotationView(sentence, annotation));
     section.append(items);
   }
-  const accept = el("button", "adj-accept", `Accept version ${version.number}`);
-  accept.type = "button";
-  accept.addEventListener("click", () => acceptVersion(cases.indexOf(sentence), version.number));
-  section.append(accept);
   return section;
 }
 
@@ -88,6 +90,17 @@ function caseView(sentence, position) {
   card.setAttribute("aria-current", String(position === current));
   const head = el("header", "adj-case-head");
   head.append(el("h2", "", `Sentence ${sentence.index + 1}`));
+  const actions = el("p", "adj-actions");
+  const noClaim = el("button", "", "No claim ");
+  noClaim.type = "button";
+  noClaim.append(el("kbd", "", "0"));
+  noClaim.addEventListener("click", () => decide(position, { accept: null }, "no claim"));
+  const merge = el("button", "", "Edit merged ");
+  merge.type = "button";
+  merge.append(el("kbd", "", "e"));
+  merge.addEventListener("click", () => openEditor(position));
+  actions.append(noClaim, merge);
+  head.append(actions);
   head.append(el("p", `adj-decision${sentence.resolved ? " is-resolved" : ""}`, sentence.resolved ? `Resolved: ${sentence.decision}` : "Unresolved"));
   card.append(head, el("blockquote", "adj-sentence", sentence.text));
   const versions = el("div", "adj-versions");
@@ -101,17 +114,6 @@ function caseView(sentence, position) {
     others.append(items);
     card.append(others);
   }
-  const actions = el("p", "adj-actions");
-  const noClaim = el("button", "", "No claim ");
-  noClaim.type = "button";
-  noClaim.append(el("kbd", "", "0"));
-  noClaim.addEventListener("click", () => decide(position, { accept: null }, "no claim"));
-  const merge = el("button", "", "Edit merged ");
-  merge.type = "button";
-  merge.append(el("kbd", "", "e"));
-  merge.addEventListener("click", () => openEditor(position));
-  actions.append(noClaim, " ", merge);
-  card.append(actions);
   return card;
 }
 
