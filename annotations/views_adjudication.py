@@ -44,5 +44,6 @@ def adjudicate(request, pk):
         "adjudication": adjudication,
         "data": data,
         "statuses": VerificationStatus.choices,
+        "not_possible": messages.ADJUDICATION_NEEDS_ASSIGNEES,
     }
     return render(request, "annotations/adjudicate.html", context)

@@ -229,9 +229,7 @@ def test_the_page_says_when_adjudication_is_not_possible(client, project, review
     response = client.get(reverse("adjudicate", args=[document.pk]))
 
     assert response.status_code == 200
-    assert "needs at least two assignees who have marked this document done" in (
-        response.content.decode()
-    )
+    assert messages.ADJUDICATION_NEEDS_ASSIGNEES in response.content.decode()
 
 
 @pytest.mark.parametrize("copies", [1, 4])
