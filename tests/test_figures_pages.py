@@ -462,3 +462,21 @@ def test_agreement_per_document_compares_done_assignees_only(
 
     assert row.annotators == ["alex", "anna"]
     assert row.annotators == agreement_for(reviewer, project, document)["annotators"]
+
+
+def test_agreement_page_says_who_is_compared(client, project, document, annotator, alex, owner):
+    annotate(document, annotator, 0, "statistic")
+    annotate(document, alex, 0, "quote")
+    client.force_login(owner)
+    url = reverse("agreement", args=[project.pk])
+
+    before = client.get(url).content.decode()
+    services.assign_documents(user=owner, documents=[document], assignees=[annotator, alex])
+    for assignment in document.assignments.all():
+        services.update_assignment(user=owner, assignment=assignment, state="done")
+    after = client.get(url).content.decode()
+
+    assert 'data-basis="all_annotators"' in before
+    assert "everyone who annotated a document is one of its coders" in before
+    assert 'data-basis="done_assignees"' in after
+    assert "the assignees who marked their assignment done" in after

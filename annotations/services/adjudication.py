@@ -13,7 +13,9 @@ from annotations.models import Annotation, ReviewState, Sentence
 from annotations.services import annotations as annotation_services
 
 MERGED_FIELDS = ("claim_type", "verification_status", "start", "end", "rationale")
-_RELATIONS = ["project", "document", "sentence", "claim_type", "annotator", "reviewed_by", "claim"]
+# Loaded with the sentence's annotations, so that validating them costs no query.
+_LOADED = ("project", "document", "sentence", "claim_type", "annotator")
+_RELATIONS = [*_LOADED, "reviewed_by", "claim"]
 
 
 @transaction.atomic
@@ -71,7 +73,7 @@ def _locked(sentence) -> list[Annotation]:
     return list(
         Annotation.objects.select_for_update(of=("self",))
         .filter(sentence=sentence)
-        .select_related(*_RELATIONS[:-2])
+        .select_related(*_LOADED)
         .order_by("start", "id")
     )
 
