@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotations.agreement import agreement_rows, compute_agreement, with_all_annotators
+from annotations.agreement import agreement_rows, coded_documents, compute_agreement
 from annotations.models import Document
 
 # Krippendorff (2004), Content Analysis: An Introduction to Its Methodology, 2nd ed., p. 241:
@@ -68,21 +68,22 @@ class DocumentAgreement:
 def agreement_by_document(user, project) -> list[DocumentAgreement]:
     """Agreement per document of ``project`` that two annotators or more coded.
 
-    Three queries whatever the project's size: the rows of ``agreement_rows`` and the
-    titles. Coders are chosen as ``agreement_for`` chooses them. Least agreement first
-    (undefined last), so the documents that need a second look lead.
+    Four queries whatever the project's size: the rows of ``agreement_rows``, the
+    assignments and the titles. Coders are chosen by ``coded_documents``, as for the API.
+    Least agreement first (undefined last), so the documents that need a second look lead.
     """
     sentences, rows = agreement_rows(user, project)
     rows_of = defaultdict(list)
     for row in rows:
         rows_of[row.document].append(row)
-    documents = [d for d in with_all_annotators(sentences, rows) if len(d.annotators) >= 2]
+    coded, _ = coded_documents(project, sentences, rows)
+    documents = [d for d in coded if len(d.annotators) >= 2]
     titles = dict(
         Document.objects.filter(pk__in=[d.id for d in documents]).values_list("pk", "title")
     )
     result = []
     for document in documents:
-        figures = compute_agreement([document], rows_of[document.id])
+        figures = compute_agreement([document], rows_of[document.id])  # basis unused here
         result.append(
             DocumentAgreement(
                 id=document.id,

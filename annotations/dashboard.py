@@ -18,7 +18,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from annotations import agreement_report, svgcharts
-from annotations.models import Annotation, ReviewState, VerificationStatus
+from annotations.models import (
+    Annotation,
+    Assignment,
+    AssignmentState,
+    ReviewState,
+    VerificationStatus,
+)
 
 DAYS = 30
 AGREEMENT_ROWS = 10  # the dashboard lists the least-agreeing documents; the page has them all
@@ -237,9 +243,41 @@ def agreement_by_document(user, project, now) -> Panel:
     )
 
 
+def assignments_by_state(user, project, now) -> Panel:
+    """How many assignments are in each state, and how many of the open ones are overdue
+    (one query). Overdue: due before today and not done; done ones are never overdue."""
+    today = timezone.localdate(now)
+    overdue = Q(due__lt=today) & ~Q(state=AssignmentState.DONE)
+    found = {
+        state: (n, late)
+        for state, n, late in Assignment.objects.for_user(user)
+        .filter(document__project=project)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+    }
+    rows = [(state, *found.get(state.value, (0, 0))) for state in AssignmentState]
+    total, late = sum(n for _, n, _ in rows), sum(o for _, _, o in rows)
+    bars = [svgcharts.Bar(state.label, n, f"assign-state-{state.value}") for state, n, _ in rows]
+    bars.append(svgcharts.Bar("Overdue (not done)", late, "assign-state-overdue"))
+    chart = svgcharts.horizontal_bars(
+        chart_id="chart-assignments",
+        title="Assignments by state, and overdue",
+        description=f"{total} assignments, {late} overdue; numbers in the table.",
+        bars=bars,
+        width=360,
+        label_w=130,
+    )
+    csv = [("state", state.value, n) for state, n, _ in rows]
+    csv += [("overdue", state.value, o) for state, _, o in rows if state != AssignmentState.DONE]
+    data = {"chart": chart, "rows": rows, "total": total, "overdue": late}
+    return Panel("assignments", "Assignments", "annotations/dashboard/_assignments.html", data, csv)
+
+
 PANELS = (
     annotations_per_day,
     review_backlog,
+    assignments_by_state,
     verdicts_by_status,
     time_to_approval,
     agreement_by_document,

@@ -173,3 +173,16 @@ ASSIGNMENT_MIXED_PROJECTS = "All documents of one request must belong to the sam
 ASSIGNMENT_DOCUMENT_OR_DOCUMENTS = 'Send either "document" or "documents", not both.'
 ASSIGNMENT_NO_DOCUMENTS = 'Send "document" (one id) or "documents" (a list of ids).'
 ASSIGNMENT_TOO_MANY = "At most {limit} documents per request."
+# Adjudication (annotations/services/adjudication.py, its page and API view).
+CANNOT_ADJUDICATE = "Only reviewers and owners of the project may adjudicate."
+ADJUDICATION_NEEDS_ASSIGNEES = (
+    "Adjudication needs at least two assignees who have marked this document done."
+)
+ADJUDICATION_NO_DISAGREEMENT = "The done assignees agree on this sentence: nothing to settle."
+ADJUDICATION_SENTENCE_ELSEWHERE = "Sentence {sentence} is not in this document."
+ADJUDICATION_NOT_A_VERSION = (
+    "Annotation {annotation} is not a done assignee's annotation of this sentence."
+)
+ADJUDICATION_ACCEPT_OR_MERGED = (
+    'Send either "accept" (an annotation id, or null for no claim) or "merged", not both.'
+)

@@ -53,6 +53,8 @@ class ReviewState(models.TextChoices):
     PENDING = "pending", "Pending review"
     APPROVED = "approved", "Approved"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    # Adjudication chose another annotator's version of the sentence, or "no claim".
+    NOT_CHOSEN = "not_chosen", "Not chosen"
 
 
 class Stance(models.TextChoices):

@@ -92,3 +92,8 @@ def can_see_assignment(user, assignment, role) -> bool:
 def can_set_assignment_state(user, assignment, role) -> bool:
     """Marking done or reopening belongs to the assignee, and to owners for them."""
     return role == Role.OWNER or (role is not None and assignment.assignee_id == user.pk)
+
+
+def can_adjudicate(user, project, role=None) -> bool:
+    """Settling the annotators' disagreements is a review decision: reviewers and owners."""
+    return can_review(user, project, role)

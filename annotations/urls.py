@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from annotations import views, views_figures
+from annotations import views, views_adjudication, views_figures
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("projects/<int:pk>/dashboard/", views_figures.dashboard_page, name="dashboard"),
     path("projects/<int:pk>/assign/", views.assign_documents, name="assign_documents"),
     path("documents/<int:pk>/annotate/", views.annotate, name="annotate"),
+    path("documents/<int:pk>/adjudicate/", views_adjudication.adjudicate, name="adjudicate"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
 ]

@@ -114,6 +114,7 @@ def _project_page(request, project, add_form=None, assign_form=None):
         "sort": sort,
         "can_manage": can_manage,
         "can_see_figures": permissions.can_see_agreement(request.user, project, role=role),
+        "can_adjudicate": permissions.can_adjudicate(request.user, project, role=role),
         "add_form": add_form,
     }
     return render(request, "annotations/project_detail.html", context, status=status)

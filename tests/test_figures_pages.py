@@ -238,8 +238,8 @@ def test_agreement_page_queries_do_not_grow_with_the_project(
     assert counts[0] == counts[1]
 
 
-# session, user, project, role, then agreement_for (2) and agreement_by_document (3)
-AGREEMENT_PAGE_QUERIES = 9
+# session, user, project, role, then agreement_for (3) and agreement_by_document (4)
+AGREEMENT_PAGE_QUERIES = 11
 
 
 # --- dashboard figures --------------------------------------------------------------------
@@ -378,7 +378,13 @@ def test_dashboard_csv_holds_every_panels_numbers(client, project, document, ann
     assert f"dashboard-project-{project.pk}.csv" in response["Content-Disposition"]
     rows = read_csv(response)
     assert list(rows[0]) == ["panel", "series", "label", "value"]
-    assert {row["panel"] for row in rows} == {"per_day", "verdicts", "backlog", "approval"}
+    assert {row["panel"] for row in rows} == {
+        "per_day",
+        "verdicts",
+        "backlog",
+        "assignments",
+        "approval",
+    }
     verdicts = {row["label"]: row["value"] for row in rows if row["panel"] == "verdicts"}
     assert verdicts["false"] == "1"
     backlog = {
@@ -387,19 +393,23 @@ def test_dashboard_csv_holds_every_panels_numbers(client, project, document, ann
     assert backlog["pending", "Under 1 day"] == "1"
 
 
-# session, user, project, role, per day, verdicts, backlog, median, agreement (3)
-DASHBOARD_QUERIES = 11
+# session, user, project, role, per day, verdicts, backlog, assignments, median, agreement (4)
+DASHBOARD_QUERIES = 13
 
 
 @pytest.mark.parametrize("documents", [1, 6])
 def test_dashboard_runs_a_fixed_number_of_queries(
-    client, project, annotator, alex, reviewer, documents, django_assert_num_queries
+    client, project, owner, annotator, alex, reviewer, documents, django_assert_num_queries
 ):
     for n in range(documents):
         document = make_document(project, text=f"Claim {n} one. Claim {n} two. Claim three.")
         first = annotate(document, annotator, 0, "statistic", verification_status="true")
         annotate(document, alex, 1, "quote")
         services.review_annotation(user=reviewer, annotation=first, decision="approve")
+        if n % 2:  # half the documents are assigned (and so on the done assignees' basis)
+            services.assign_documents(user=owner, documents=[document], assignees=[annotator, alex])
+            for assignment in document.assignments.all():
+                services.update_assignment(user=owner, assignment=assignment, state="done")
     client.force_login(reviewer)
 
     with django_assert_num_queries(DASHBOARD_QUERIES):
@@ -409,3 +419,64 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     assert len(response.context["panels"][-1].data["rows"]) == min(
         documents, dashboard.AGREEMENT_ROWS
     )
+
+
+def test_assignments_by_state_and_overdue(project, document, annotator, alex, owner):
+    other = make_document(project, text="Another one. With two sentences.")
+    services.assign_documents(
+        user=owner, documents=[document, other], assignees=[annotator], due=NOW.date()
+    )
+    services.assign_documents(
+        user=owner, documents=[document], assignees=[alex], due=NOW.date() - timedelta(days=3)
+    )
+    services.assign_documents(
+        user=owner, documents=[other], assignees=[alex], due=NOW.date() - timedelta(days=1)
+    )
+    done = other.assignments.get(assignee=alex)
+    services.update_assignment(user=owner, assignment=done, state="done")
+    make_annotation(document, user=annotator)  # anna's first save: in progress
+
+    panel = dashboard.assignments_by_state(owner, project, NOW)
+
+    assert [(state.value, n, late) for state, n, late in panel.data["rows"]] == [
+        ("assigned", 2, 1),  # alex's document is 3 days late; anna's other is due today
+        ("in_progress", 1, 0),
+        ("done", 1, 0),  # done a day late is not overdue
+    ]
+    assert panel.data["overdue"] == 1
+    assert ("overdue", "assigned", 1) in panel.csv
+
+
+def test_agreement_per_document_compares_done_assignees_only(
+    project, document, annotator, alex, reviewer, owner
+):
+    zoe = UserFactory(username="zoe")
+    services.add_member(project=project, user=zoe, role=Role.ANNOTATOR)
+    for user, slug in ((annotator, "statistic"), (alex, "statistic"), (zoe, "quote")):
+        annotate(document, user, 0, slug)
+    services.assign_documents(user=owner, documents=[document], assignees=[annotator, alex, zoe])
+    for assignment in document.assignments.exclude(assignee=zoe):
+        services.update_assignment(user=owner, assignment=assignment, state="done")
+
+    [row] = agreement_by_document(reviewer, project)
+
+    assert row.annotators == ["alex", "anna"]
+    assert row.annotators == agreement_for(reviewer, project, document)["annotators"]
+
+
+def test_agreement_page_says_who_is_compared(client, project, document, annotator, alex, owner):
+    annotate(document, annotator, 0, "statistic")
+    annotate(document, alex, 0, "quote")
+    client.force_login(owner)
+    url = reverse("agreement", args=[project.pk])
+
+    before = client.get(url).content.decode()
+    services.assign_documents(user=owner, documents=[document], assignees=[annotator, alex])
+    for assignment in document.assignments.all():
+        services.update_assignment(user=owner, assignment=assignment, state="done")
+    after = client.get(url).content.decode()
+
+    assert 'data-basis="all_annotators"' in before
+    assert "everyone who annotated a document is one of its coders" in before
+    assert 'data-basis="done_assignees"' in after
+    assert "the assignees who marked their assignment done" in after

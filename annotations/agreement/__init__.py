@@ -15,7 +15,7 @@ from annotations.agreement.figures import (
     with_all_annotators,
     with_annotators,
 )
-from annotations.agreement.selectors import agreement_for, agreement_rows
+from annotations.agreement.selectors import agreement_for, agreement_rows, coded_documents
 
 __all__ = [
     "VERDICT_SCALE",
@@ -24,6 +24,7 @@ __all__ = [
     "CodedDocument",
     "agreement_for",
     "agreement_rows",
+    "coded_documents",
     "compute_agreement",
     "main_annotations",
     "with_all_annotators",

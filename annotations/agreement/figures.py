@@ -1,7 +1,7 @@
 """From plain annotation rows to the agreement figures of the API, with no database.
 
 The units are sentences. Each document names the annotators who coded it (the *basis*:
-today every annotator who annotated it; once assignments exist, its done assignees), and
+its done assignees when it has assignments, else every annotator who annotated it), and
 every one of them gives every sentence of it a value: the claim type of their annotation
 of that sentence, or "no claim" when they made none. Sentences of documents that fewer
 than two annotators coded cannot be compared and are left out.
@@ -38,6 +38,16 @@ class Basis(StrEnum):
     """Whose annotations count, as the response states it."""
 
     ALL_ANNOTATORS = "all_annotators"  # every annotator who annotated the document
+    DONE_ASSIGNEES = "done_assignees"  # the assignees whose assignment of it is done
+    MIXED = "mixed"  # some documents of the project one way, some the other
+
+    @classmethod
+    def of(cls, bases: Collection["Basis"]) -> "Basis":
+        """The basis of figures over documents whose own bases are ``bases``."""
+        distinct = set(bases)
+        if len(distinct) > 1:
+            return cls.MIXED
+        return distinct.pop() if distinct else cls.ALL_ANNOTATORS
 
 
 @dataclass(frozen=True)

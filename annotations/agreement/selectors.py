@@ -1,12 +1,15 @@
-"""Reads that feed the agreement figures: two queries, whatever the project's size."""
+"""Reads that feed the agreement figures: three queries, whatever the project's size."""
+
+from collections import defaultdict
 
 from annotations.agreement.figures import (
     AnnotationRow,
     Basis,
+    CodedDocument,
     compute_agreement,
-    with_all_annotators,
+    with_annotators,
 )
-from annotations.models import Annotation, Sentence
+from annotations.models import Annotation, Assignment, AssignmentState, Sentence
 
 _ROW_COLUMNS = (
     "id",
@@ -42,12 +45,41 @@ def agreement_rows(user, project, document=None):
     return list(sentences), rows
 
 
+def coded_documents(project, sentences, rows, document=None) -> tuple[list[CodedDocument], Basis]:
+    """Who coded each document, and the basis of the figures: the one rule for both.
+
+    A document with assignments is coded by its done assignees (an assignee still at work
+    has not given their final answer, and the desk may not have asked the others); one
+    without assignments by every annotator who annotated it. One query.
+    """
+    assignments = Assignment.objects.filter(document__project=project)
+    if document is not None:
+        assignments = assignments.filter(document=document)
+    assigned, done = set(), defaultdict(set)
+    for document_id, username, state in assignments.values_list(
+        "document_id", "assignee__username", "state"
+    ):
+        assigned.add(document_id)
+        if state == AssignmentState.DONE:
+            done[document_id].add(username)
+    coders = defaultdict(set)
+    for row in rows:
+        if row.document not in assigned:
+            coders[row.document].add(row.annotator)
+    coders.update(done)
+    documents = with_annotators(sentences, coders)
+    bases = [
+        Basis.DONE_ASSIGNEES if coded.id in assigned else Basis.ALL_ANNOTATORS
+        for coded in documents
+    ]
+    return documents, Basis.of(bases)
+
+
 def agreement_for(user, project, document=None) -> dict:
     """The agreement figures of ``project`` or one of its documents, as the API answers them.
 
-    Until documents can be assigned, every annotator who annotated a document counts as
-    one of its coders (``Basis.ALL_ANNOTATORS``).
+    Coders are chosen by ``coded_documents``; the response's ``basis`` says how.
     """
     sentences, rows = agreement_rows(user, project, document)
-    documents = with_all_annotators(sentences, rows)
-    return compute_agreement(documents, rows, basis=Basis.ALL_ANNOTATORS)
+    documents, basis = coded_documents(project, sentences, rows, document)
+    return compute_agreement(documents, rows, basis=basis)

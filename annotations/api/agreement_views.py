@@ -98,8 +98,9 @@ class SpanAgreementSerializer(serializers.Serializer):
 class AgreementSerializer(serializers.Serializer):
     basis = serializers.ChoiceField(
         choices=[basis.value for basis in Basis],
-        help_text="Whose annotations count: all_annotators = everyone who annotated "
-        "the document (there are no assignments yet).",
+        help_text="Whose annotations count: done_assignees = the assignees whose assignment "
+        "is done (documents with assignments); all_annotators = everyone who annotated the "
+        "document (documents without); mixed = some documents each way.",
     )
     annotators = serializers.ListField(child=serializers.CharField(), help_text="Usernames.")
     documents = serializers.IntegerField(help_text="Documents with two annotators or more.")

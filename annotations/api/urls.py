@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 
 from annotations.api import (
+    adjudication_views,
     annotation_views,
     assignment_views,
     claim_views,
@@ -56,6 +57,11 @@ urlpatterns = [
     ),
     path("v1/documents/", views.DocumentListView.as_view(), name="api-document-list"),
     path("v1/documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
+    path(
+        "v1/documents/<int:pk>/adjudicate/",
+        adjudication_views.AdjudicationView.as_view(),
+        name="api-document-adjudicate",
+    ),
     path(
         "v1/annotations/",
         annotation_views.AnnotationListView.as_view(),

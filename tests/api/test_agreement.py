@@ -94,6 +94,49 @@ def test_the_figures_of_a_document(client_for, owner, annotated):
     assert body["spans"]["exact_f1"] == 1.0
 
 
+def assign(owner, document, *people, done=()):
+    services.assign_documents(user=owner, documents=[document], assignees=list(people))
+    for assignment in document.assignments.filter(assignee__in=done):
+        services.update_assignment(user=owner, assignment=assignment, state="done")
+
+
+def test_with_assignments_only_done_assignees_are_compared(
+    client_for, owner, project, annotated, annotator, second_annotator
+):
+    third = UserFactory(username="zoe")
+    services.add_member(project=project, user=third, role=Role.ANNOTATOR)
+    annotate(annotated, third, 0, "quote")
+    params = {"project": project.pk, "document": annotated.pk}
+    client = client_for(owner)
+    assign(owner, annotated, annotator, second_annotator, third, done=[annotator])
+
+    one_done = client.get(URL, params).json()
+    assign(owner, annotated, annotator, second_annotator, third, done=[second_annotator])
+    two_done = client.get(URL, params).json()
+
+    assert one_done["basis"] == two_done["basis"] == "done_assignees"
+    assert one_done["annotators"] == ["anna"]  # zoe annotated but is not done
+    assert one_done["documents"] == 0  # one coder: nothing to compare
+    assert two_done["annotators"] == ["alex", "anna"]
+    assert two_done["claim_type"]["pairwise"][0]["percent"] == 75.0
+
+
+def test_a_project_with_and_without_assignments_is_mixed(
+    client_for, owner, project, annotated, annotator, second_annotator
+):
+    other = make_document(project, text="Claim one. Claim two.")
+    annotate(other, annotator, 0, "quote")
+    annotate(other, second_annotator, 0, "quote")
+    assign(owner, other, annotator, second_annotator, done=[annotator, second_annotator])
+
+    body = client_for(owner).get(URL, {"project": project.pk}).json()
+    alone = client_for(owner).get(URL, {"project": project.pk, "document": other.pk}).json()
+
+    assert body["basis"] == "mixed"
+    assert body["documents"] == 2
+    assert alone["basis"] == "done_assignees"
+
+
 def test_the_whole_project_when_no_document_is_given(client_for, owner, project, annotated):
     make_document(project, text="Nobody annotated this. Nor this.")
 
@@ -171,8 +214,8 @@ def test_a_fixed_number_of_queries(
         params["document"] = document.pk
     client = client_for(owner)
 
-    # Project, role, [document,] annotations, sentences.
-    with django_assert_num_queries(5 if with_document else 4):
+    # Project, role, [document,] annotations, sentences, assignments.
+    with django_assert_num_queries(6 if with_document else 5):
         response = client.get(URL, params)
 
     assert response.status_code == 200
