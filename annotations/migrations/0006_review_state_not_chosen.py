@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0004_assignments'),
+        ('annotations', '0005_project_independent_annotation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
