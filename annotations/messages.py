@@ -73,6 +73,11 @@ UNKNOWN_FIELD = "Unknown field."
 READ_ONLY_FIELD = "This field is set by the server and cannot be written."
 UNKNOWN_QUERY_PARAMETER = "Unknown query parameter."
 NUL_IN_PARAMETER = "The value contains a NUL character."
+EMPTY_QUERY_PARAMETER = "Give a value, or leave the parameter out."
+REPEATED_QUERY_PARAMETER = "Give this parameter once (several values: separate them by commas)."
+BAD_PAGE_SIZE = "A page size is a whole number from 1 to {max}."
+API_NOT_FOUND = "Not found."
+API_CSRF_FAILED = "CSRF check failed: {reason}. Send the X-CSRFToken header, or use a token."
 BAD_ORDERING = "Cannot order by {fields}; use one of {allowed} (prefix - for descending)."
 IF_MATCH_REQUIRED = (
     'This request needs an If-Match header with the version from the ETag, e.g. If-Match: "3".'

@@ -82,8 +82,21 @@ class SentenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "The source URL, or an empty string when there is none.",
+    }
+)
+class UrlOrEmptyField(serializers.CharField):
+    """A URL that may be blank: ``""`` (not null) keeps existing clients' string checks."""
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     """A document as listed, with its progress counts (``with_progress()``)."""
+
+    url = UrlOrEmptyField(read_only=True)
 
     sentence_count = serializers.IntegerField(read_only=True)
     annotation_count = serializers.IntegerField(read_only=True)

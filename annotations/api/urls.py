@@ -2,7 +2,10 @@
 
 from django.http import JsonResponse
 from django.urls import path, re_path
+from django.views.csrf import csrf_failure as html_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 
+from annotations import messages
 from annotations.api import annotation_views, project_views, views
 from annotations.api.agreement_views import AgreementView
 from annotations.api.deleted import DeletedAnnotationsView
@@ -10,9 +13,18 @@ from annotations.api.docs import ApiDocsView, SchemaView
 from annotations.api.export import ExportAnnotationsView
 
 
+@csrf_exempt  # an unknown path has nothing to protect; a CSRF page would be HTML
 def not_found(request, *args, **kwargs):
-    """Unknown API paths answer JSON, like every other API error."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    """Unknown API paths answer JSON, like every other API error, whatever the method."""
+    return JsonResponse({"detail": messages.API_NOT_FOUND}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: JSON under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        detail = messages.API_CSRF_FAILED.format(reason=reason.rstrip("."))
+        return JsonResponse({"detail": detail}, status=403)
+    return html_csrf_failure(request, reason=reason)
 
 
 urlpatterns = [

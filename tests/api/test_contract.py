@@ -1,0 +1,98 @@
+"""The OpenAPI schema is the contract: schemathesis checks the app against it.
+
+Every operation of ``/api/schema/`` is called in-process (WSGI) with generated requests,
+valid and invalid, and each answer is checked by every one of schemathesis' checks: no
+5xx, only documented statuses, content types and headers, bodies that match their schema,
+valid data accepted, invalid data refused, missing required headers refused, unsupported
+methods answered 405 with ``Allow``. A fixed seed and a bounded number of examples keep
+the run repeatable and short.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
+from schemathesis.config import SchemathesisConfig
+
+from annotations.models import Role
+from tests.factories import SAMPLE_TEXT, UserFactory, make_annotation, make_document, make_project
+
+TOKEN = "c0ffee" * 6 + "c0de"
+SEED = 20261201
+MAX_EXAMPLES = 10
+
+# Documented business-rule refusals of schema-valid requests (a taken shortcut, a span
+# outside its sentence, an unknown id in a claim type order, a stale If-Match...) are not
+# "valid data rejected": each status here is listed in the operation's responses, and
+# status_code_conformance still fails any status an operation does not list.
+ACCEPTED_REFUSALS = ["2xx", "400", "403", "404", "409", "412", "429"]
+
+CONFIG = {
+    "seed": SEED,
+    "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
+    "checks": {
+        "enabled": True,
+        "positive_data_acceptance": {"expected-statuses": ACCEPTED_REFUSALS},
+        # 428 Precondition Required is the answer RFC 6585 made for a missing If-Match.
+        "missing_required_header": {"expected-statuses": ["400", "401", "403", "428"]},
+    },
+}
+
+
+@pytest.fixture
+def contract_user(db):
+    """An owner of a project with documents, annotations, claim types and members."""
+    owner = UserFactory(username="contract-owner")
+    reviewer = UserFactory(username="contract-reviewer")
+    annotator = UserFactory(username="contract-annotator")
+    project = make_project(
+        owner=owner, **{Role.REVIEWER.value: reviewer, Role.ANNOTATOR.value: annotator}
+    )
+    for n in range(2):
+        document = make_document(project, text=f"{SAMPLE_TEXT} Document {n} ends here.")
+        make_annotation(document, user=annotator, sentence_index=0)
+        make_annotation(document, user=owner, sentence_index=1)
+    return owner
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Keep the WSGI app from closing the test's database connection after each request,
+    as Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _token(contract_user, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    Token.objects.create(user=contract_user, key=TOKEN)
+
+
+def load_schema():
+    """The schema /api/schema/ serves, called through the WSGI app."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    config = SchemathesisConfig.from_dict(
+        {**CONFIG, "headers": {"Authorization": f"Token {TOKEN}"}}
+    )
+    loaded = schemathesis.openapi.from_dict(
+        json.loads(json.dumps(document, default=str)), config=config
+    )
+    loaded.app = get_wsgi_application()
+    return loaded
+
+
+schema = load_schema()
+
+
+@schema.parametrize()
+def test_api_answers_as_its_schema_says(case):
+    case.call_and_validate()
