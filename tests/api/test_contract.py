@@ -24,7 +24,7 @@ from tests.factories import SAMPLE_TEXT, UserFactory, make_annotation, make_docu
 
 TOKEN = "c0ffee" * 6 + "c0de"
 SEED = 20261201
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 8
 
 # Documented business-rule refusals of schema-valid requests (a taken shortcut, a span
 # outside its sentence, an unknown id in a claim type order, a stale If-Match...) are not
