@@ -77,6 +77,7 @@ EMPTY_QUERY_PARAMETER = "Give a value, or leave the parameter out."
 REPEATED_QUERY_PARAMETER = "Give this parameter once (several values: separate them by commas)."
 BAD_PAGE_SIZE = "A page size is a whole number from 1 to {max}."
 API_NOT_FOUND = "Not found."
+URI_TOO_LONG = "The URL is longer than {limit} characters; send fewer or shorter parameters."
 API_CSRF_FAILED = "CSRF check failed: {reason}. Send the X-CSRFToken header, or use a token."
 BAD_ORDERING = "Cannot order by {fields}; use one of {allowed} (prefix - for descending)."
 IF_MATCH_REQUIRED = (

@@ -38,6 +38,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # JSON under /api/ (clients read the error), Django's page elsewhere.
 CSRF_FAILURE_VIEW = "annotations.api.urls.csrf_failure"
+# Longest /api/ URL (path and query) answered; longer ones get a JSON 414. Keep it below
+# gunicorn's --limit-request-line (8190 in the Dockerfile and docker-compose.yml).
+API_MAX_URL_LENGTH = int(os.environ.get("API_MAX_URL_LENGTH", 4096))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "annotations.middleware.ApiUrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -55,6 +55,7 @@ UNAUTHENTICATED = OpenApiResponse(ERROR, description="No or bad credentials.")
 UNSUPPORTED_MEDIA_TYPE = OpenApiResponse(
     ERROR, description="A body type the endpoint does not read."
 )
+URI_TOO_LONG = OpenApiResponse(ERROR, description="The URL is over the length limit.")
 THROTTLED = OpenApiResponse(ERROR, description="Too many requests; see Retry-After.")
 DATABASE_BUSY = OpenApiResponse(
     ERROR, description="The database is busy with another write (SQLite); retry after Retry-After."
@@ -80,6 +81,7 @@ class AutoSchema(openapi.AutoSchema):
             errors[403] = FORBIDDEN_OR_CSRF if self.method in WRITE_METHODS else FORBIDDEN
         if "(?P<" in self.path_regex or self._is_list_view() or self.get_filter_backends():
             errors[404] = NOT_FOUND
+        errors[414] = URI_TOO_LONG
         if self.method in BODY_METHODS:
             errors[413] = TOO_LARGE
             errors[415] = UNSUPPORTED_MEDIA_TYPE

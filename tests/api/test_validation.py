@@ -364,3 +364,13 @@ def test_a_csrf_failure_under_api_answers_json_and_html_elsewhere(rf):
     }
     assert page.status_code == 403
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_an_over_long_api_url_answers_json_414(api, settings):
+    settings.API_MAX_URL_LENGTH = 200
+
+    response = api.get(URL, {"claim_type_slug": "x" * 200})
+
+    assert response.status_code == 414
+    assert response.json() == {"detail": messages.URI_TOO_LONG.format(limit=200)}
+    assert api.get(URL, {"claim_type_slug": "x" * 50}).status_code == 200
