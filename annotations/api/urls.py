@@ -92,5 +92,5 @@ urlpatterns = [
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(), name="api-docs"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # not ".*": a path may hold a newline
 ]

@@ -374,3 +374,10 @@ def test_an_over_long_api_url_answers_json_414(api, settings):
     assert response.status_code == 414
     assert response.json() == {"detail": messages.URI_TOO_LONG.format(limit=200)}
     assert api.get(URL, {"claim_type_slug": "x" * 50}).status_code == 200
+
+
+def test_an_unknown_api_path_holding_a_newline_answers_json(client):
+    response = client.delete("/api/v1/projects/%0A/members/x%0Ay/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": messages.API_NOT_FOUND}
