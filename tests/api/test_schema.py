@@ -130,3 +130,19 @@ def test_export_describes_each_media_type(schema):
     }
     assert content["application/json"]["schema"]["type"] == "object"
     assert len(content["application/ld+json"]["schema"]["oneOf"]) == 2
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_docs_page_answers_other_methods_with_json_405(client, method):
+    response = getattr(client, method)("/api/docs/")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert "GET" in response["Allow"]
+
+
+def test_docs_page_answers_options_with_json_not_500(client):
+    response = client.options("/api/docs/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
