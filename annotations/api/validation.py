@@ -7,6 +7,7 @@ let a client believe a change or a filter took effect when it did not.
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.http import QueryDict
 from rest_framework import exceptions, filters
 
 from annotations import messages
@@ -46,6 +47,10 @@ class RejectUnknownFieldsMixin:
     """
 
     def to_internal_value(self, data):
+        if isinstance(data, QueryDict):
+            # A form's fields read like JSON's: DRF would take an empty form field for an
+            # omitted one, so ``language=`` would be accepted and ignored.
+            data = {key: data[key] for key in data}
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = [key for key in data if key not in writable | IGNORED_BODY_FIELDS]

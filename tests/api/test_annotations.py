@@ -311,3 +311,16 @@ def test_review_by_editor_keeps_annotator_change_going_back_to_pending(
 
     assert response.status_code == 200
     assert response.json()["review_state"] == ReviewState.PENDING
+
+
+def test_annotation_bodies_are_json_only(client_for, annotator, document):
+    sentence = document.sentences.get(index=0)
+    claim_type = document.project.claim_types.get(slug="statistic")
+
+    response = client_for(annotator).post(
+        "/api/v1/annotations/",
+        {"sentence": sentence.pk, "claim_type": claim_type.pk},
+        format="multipart",
+    )
+
+    assert response.status_code == 415
