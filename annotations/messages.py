@@ -70,6 +70,9 @@ TEXT_OR_FILE = "Paste the text or upload a file (one of the two)."
 
 # The HTTP API (annotations/api/).
 UNKNOWN_FIELD = "Unknown field."
+EXPECTED_STRING = "Expected a string."
+EXPECTED_INTEGER = "Expected an integer."
+EXPECTED_BOOLEAN = "Expected true or false."
 READ_ONLY_FIELD = "This field is set by the server and cannot be written."
 UNKNOWN_QUERY_PARAMETER = "Unknown query parameter."
 NUL_IN_PARAMETER = "The value contains a NUL character."

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import QueryDict
-from rest_framework import exceptions, filters
+from rest_framework import exceptions, filters, serializers
 
 from annotations import messages
 from annotations.api.errors import PayloadTooLarge
@@ -51,6 +51,8 @@ class RejectUnknownFieldsMixin:
             # A form's fields read like JSON's: DRF would take an empty form field for an
             # omitted one, so ``language=`` would be accepted and ignored.
             data = {key: data[key] for key in data}
+        elif isinstance(data, Mapping):
+            check_json_types(self.fields, data)
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = [key for key in data if key not in writable | IGNORED_BODY_FIELDS]
@@ -66,6 +68,33 @@ class RejectUnknownFieldsMixin:
                     }
                 )
         return super().to_internal_value(data)
+
+
+# JSON types the schema gives each kind of field; DRF would also take 0 for false, 7 for
+# "7" and "7" for 7, which the schema does not allow.
+JSON_TYPES = (
+    (serializers.BooleanField, bool, messages.EXPECTED_BOOLEAN),
+    (serializers.CharField, str, messages.EXPECTED_STRING),
+    (serializers.IntegerField, int, messages.EXPECTED_INTEGER),
+    (serializers.PrimaryKeyRelatedField, int, messages.EXPECTED_INTEGER),
+)
+
+
+def check_json_types(fields, data: Mapping) -> None:
+    """400 naming each field whose JSON value has another type than the schema says."""
+    errors = {}
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None or value is None:
+            continue
+        for field_class, json_type, message in JSON_TYPES:
+            if isinstance(field, field_class):
+                is_bool = isinstance(value, bool)
+                if not isinstance(value, json_type) or (is_bool and json_type is not bool):
+                    errors[str(key)] = [message]
+                break
+    if errors:
+        raise exceptions.ValidationError(errors)
 
 
 class RejectUnknownQueryParams(filters.BaseFilterBackend):

@@ -381,3 +381,33 @@ def test_an_unknown_api_path_holding_a_newline_answers_json(client):
 
     assert response.status_code == 404
     assert response.json() == {"detail": messages.API_NOT_FOUND}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rationale", 0, messages.EXPECTED_STRING),
+        ("start", "0", messages.EXPECTED_INTEGER),
+        ("start", True, messages.EXPECTED_INTEGER),
+        ("sentence", "1", messages.EXPECTED_INTEGER),
+    ],
+)
+def test_a_json_value_of_another_type_than_the_schema_says_is_a_400(
+    api, valid_body, field, value, message
+):
+    response = post(api, {**valid_body, field: value})
+
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+    assert not Annotation.objects.exists()
+
+
+def test_claim_type_flags_take_only_json_booleans(client_for, owner, project):
+    response = client_for(owner).post(
+        f"/api/v1/projects/{project.pk}/claim-types/",
+        {"name": "Numbers", "is_default": 0},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"is_default": [messages.EXPECTED_BOOLEAN]}
