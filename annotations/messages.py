@@ -85,9 +85,18 @@ TEXT_OR_FILE = "Paste the text or upload a file (one of the two)."
 
 # The HTTP API (annotations/api/).
 UNKNOWN_FIELD = "Unknown field."
+EXPECTED_STRING = "Expected a string."
+EXPECTED_INTEGER = "Expected an integer."
+EXPECTED_BOOLEAN = "Expected true or false."
 READ_ONLY_FIELD = "This field is set by the server and cannot be written."
 UNKNOWN_QUERY_PARAMETER = "Unknown query parameter."
 NUL_IN_PARAMETER = "The value contains a NUL character."
+EMPTY_QUERY_PARAMETER = "Give a value, or leave the parameter out."
+REPEATED_QUERY_PARAMETER = "Give this parameter once (several values: separate them by commas)."
+BAD_PAGE_SIZE = "A page size is a whole number from 1 to {max}."
+API_NOT_FOUND = "Not found."
+URI_TOO_LONG = "The URL is longer than {limit} characters; send fewer or shorter parameters."
+API_CSRF_FAILED = "CSRF check failed: {reason}. Send the X-CSRFToken header, or use a token."
 BAD_ORDERING = "Cannot order by {fields}; use one of {allowed} (prefix - for descending)."
 IF_MATCH_REQUIRED = (
     'This request needs an If-Match header with the version from the ETag, e.g. If-Match: "3".'

@@ -132,6 +132,7 @@ class AdjudicationView(ApiView):
 
     filter_backends = []
     pagination_class = None
+    serializer_class = AdjudicateInputSerializer  # what OPTIONS describes for POST
 
     def get_document(self, pk) -> Document:
         """404 outside the caller's projects, 403 below reviewer."""

@@ -12,7 +12,7 @@ from annotations import messages, permissions
 from annotations.agreement import Basis, agreement_for
 from annotations.api import schema
 from annotations.api.base import ApiView
-from annotations.api.validation import check_query_params
+from annotations.api.validation import parse_query
 from annotations.models import Document, Project
 
 MAX_ID = 2**63 - 1
@@ -131,8 +131,6 @@ class AgreementView(ApiView):
         "A document outside the project answers 400.",
     )
     def get(self, request):
-        check_query_params(request, set(AgreementParamsSerializer().fields))
-        params = AgreementParamsSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
+        params = parse_query(request, AgreementParamsSerializer)
         project, document = params.resolve(request.user)
         return Response(AgreementSerializer(agreement_for(request.user, project, document)).data)

@@ -13,6 +13,7 @@ from annotations import messages
 from annotations.api import schema
 from annotations.api.base import ApiView
 from annotations.api.export import LenientDateTimeField
+from annotations.api.validation import parse_query
 from annotations.models import Document, Project
 from annotations.selectors import ExportFilters, deletions_for_export
 
@@ -91,7 +92,6 @@ class DeletedAnnotationsView(ApiView):
         "once, at its last deletion. Not paginated.",
     )
     def get(self, request):
-        params = DeletedParamsSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
+        params = parse_query(request, DeletedParamsSerializer)
         filters = params.to_filters(request.user)
         return Response(list(deletions_for_export(request.user, filters)))

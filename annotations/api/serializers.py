@@ -98,8 +98,21 @@ class SentenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "The source URL, or an empty string when there is none.",
+    }
+)
+class UrlOrEmptyField(serializers.CharField):
+    """A URL that may be blank: ``""`` (not null) keeps existing clients' string checks."""
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     """A document as listed, with its progress counts (``with_progress()``)."""
+
+    url = UrlOrEmptyField(read_only=True)
 
     sentence_count = serializers.IntegerField(read_only=True)
     annotation_count = serializers.IntegerField(read_only=True)
@@ -325,10 +338,9 @@ class BatchPrimaryKeyField(serializers.Field):
     default_error_messages = serializers.PrimaryKeyRelatedField.default_error_messages
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and data.strip().isdigit():
-            data = int(data)
         if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("incorrect_type", data_type=type(data).__name__)
+            # The JSON type the schema gives ids, as ``check_json_types`` answers it.
+            raise serializers.ValidationError(messages.EXPECTED_INTEGER)
         if not 0 < data <= MAX_INT:
             self.fail("does_not_exist", pk_value=data)
         return data

@@ -2,7 +2,10 @@
 
 from django.http import JsonResponse
 from django.urls import path, re_path
+from django.views.csrf import csrf_failure as html_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 
+from annotations import messages
 from annotations.api import (
     adjudication_views,
     annotation_views,
@@ -17,9 +20,18 @@ from annotations.api.docs import ApiDocsView, SchemaView
 from annotations.api.export import ExportAnnotationsView
 
 
+@csrf_exempt  # an unknown path has nothing to protect; a CSRF page would be HTML
 def not_found(request, *args, **kwargs):
-    """Unknown API paths answer JSON, like every other API error."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    """Unknown API paths answer JSON, like every other API error, whatever the method."""
+    return JsonResponse({"detail": messages.API_NOT_FOUND}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: JSON under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        detail = messages.API_CSRF_FAILED.format(reason=reason.rstrip("."))
+        return JsonResponse({"detail": detail}, status=403)
+    return html_csrf_failure(request, reason=reason)
 
 
 urlpatterns = [
@@ -122,5 +134,5 @@ urlpatterns = [
     path("v1/export/annotations", ExportAnnotationsView.as_view(), name="export-annotations"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(), name="api-docs"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # not ".*": a path may hold a newline
 ]

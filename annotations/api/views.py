@@ -10,14 +10,14 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.filters import SearchFilter
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from annotations import importers, login_limits, messages, permissions, representation, services
 from annotations.api import schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.filters import DocumentFilter
-from annotations.api.parsers import require_body
+from annotations.api.parsers import JSONParser, require_body
 from annotations.api.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
@@ -40,7 +40,7 @@ class TokenLoginView(ObtainAuthToken):
     """Exchange a username and password for an API token (failed attempts are limited)."""
 
     authentication_classes = ()
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    parser_classes = [JSONParser, FormParser, MultiPartParser]  # flat fields: forms work
     serializer_class = TokenLoginSerializer
 
     def initial(self, request, *args, **kwargs):
@@ -72,6 +72,7 @@ class DocumentListView(ApiListView):
     """Documents of your projects with progress counts; owners add documents here."""
 
     serializer_class = DocumentSerializer
+    parser_classes = [JSONParser, MultiPartParser]  # a file upload is multipart
     filterset_class = DocumentFilter
     filter_backends = [*ApiView.filter_backends, SearchFilter]
     search_fields = ["title"]

@@ -67,6 +67,8 @@ class Exporter:
     verification_statuses: frozenset[str] | None = None
     #: Render ``context.deletions`` (tombstones for incremental pulls).
     reports_deletions: bool = False
+    #: The JSON Schema of the whole download, for the OpenAPI description of the export.
+    schema: dict = {"type": "string"}
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         raise NotImplementedError

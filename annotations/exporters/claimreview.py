@@ -32,6 +32,15 @@ class ClaimReviewExporter(Exporter):
     media_type = "application/ld+json"
     file_extension = "jsonld"
     verification_statuses = frozenset(str(status) for status in RATINGS)
+    schema = {
+        "type": "array",
+        "description": "schema.org ClaimReview objects.",
+        "items": {
+            "type": "object",
+            "required": ["@context", "@type", "claimReviewed", "reviewRating", "itemReviewed"],
+            "properties": {"@type": {"type": "string", "enum": ["ClaimReview"]}},
+        },
+    }
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         author = {

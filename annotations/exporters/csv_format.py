@@ -58,6 +58,7 @@ def safe_cell(value):
 class CsvExporter(Exporter):
     name = "csv"
     media_type = "text/csv"
+    schema = {"type": "string", "description": "RFC 4180 CSV with a header row."}
     file_extension = "csv"
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:

@@ -13,6 +13,7 @@ from annotations.selectors import ExportRow
 class JsonLinesExporter(Exporter):
     name = "jsonl"
     media_type = "application/x-ndjson"
+    schema = {"type": "string", "description": "One JSON object per line."}
     file_extension = "jsonl"
     reports_deletions = True
 

@@ -21,6 +21,27 @@ class NativeJsonExporter(Exporter):
     needs_text = True
     needs_sentences = True
     reports_deletions = True
+    schema = {
+        "type": "object",
+        "required": ["format", "exported_at", "filters", "documents", "deleted"],
+        "properties": {
+            "format": {"type": "string", "enum": [FORMAT_VERSION]},
+            "exported_at": {"type": "string", "format": "date-time"},
+            "filters": {"type": "object"},
+            "documents": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "annotations"],
+                    "properties": {
+                        "annotations": {"type": "array", "items": {"type": "object"}},
+                        "sentences": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
+            "deleted": {"type": "array", "items": {"type": "object"}},
+        },
+    }
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         header = {

@@ -22,6 +22,20 @@ class W3CExporter(Exporter):
     media_type = "application/ld+json"
     file_extension = "jsonld"
     needs_text = True
+    schema = {
+        "type": "object",
+        "description": "A W3C Web Annotation AnnotationCollection with its first page.",
+        "required": ["@context", "id", "type", "first", "total"],
+        "properties": {
+            "type": {"type": "string", "enum": ["AnnotationCollection"]},
+            "total": {"type": "integer", "minimum": 0},
+            "first": {
+                "type": "object",
+                "required": ["type", "items"],
+                "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+            },
+        },
+    }
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
         base = f"{context.public_url}/api/v1/export/annotations?format=w3c"

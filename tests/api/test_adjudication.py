@@ -100,7 +100,7 @@ def test_a_merged_version_through_the_api(client_for, reviewer, setup):
     ("body", "field", "message"),
     [
         ({}, "sentence", "This field is required."),
-        ({"sentence": "x", "accept": None}, "sentence", "A valid integer is required."),
+        ({"sentence": "x", "accept": None}, "sentence", messages.EXPECTED_INTEGER),
         ({"sentence": "{s}"}, "accept", messages.ADJUDICATION_ACCEPT_OR_MERGED),
         (
             {
@@ -230,5 +230,15 @@ def test_schema_lists_every_answer(client_for, owner):
     schema = client_for(owner).get("/api/schema/", {"format": "json"}).json()
 
     operations = schema["paths"]["/api/v1/documents/{id}/adjudicate/"]
-    assert set(operations["post"]["responses"]) == {"200", "400", "401", "403", "404", "413"}
-    assert set(operations["get"]["responses"]) == {"200", "401", "403", "404"}
+    assert set(operations["post"]["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "413",
+        "414",
+        "415",
+        "503",
+    }
+    assert set(operations["get"]["responses"]) == {"200", "400", "401", "403", "404", "414"}

@@ -226,5 +226,5 @@ def test_schema_lists_every_answer(client_for, owner):
     schema = client_for(owner).get("/api/schema/", {"format": "json"}).json()
 
     operation = schema["paths"][URL]["get"]
-    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "414"}
     assert {p["name"] for p in operation["parameters"]} == {"project", "document"}

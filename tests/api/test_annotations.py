@@ -380,3 +380,16 @@ def test_a_claim_of_another_project_cannot_be_linked(
     assert visible.json()["claim"] == [messages.CLAIM_OTHER_PROJECT]
     annotation.refresh_from_db()
     assert (annotation.claim, annotation.version) == (None, 1)
+
+
+def test_annotation_bodies_are_json_only(client_for, annotator, document):
+    sentence = document.sentences.get(index=0)
+    claim_type = document.project.claim_types.get(slug="statistic")
+
+    response = client_for(annotator).post(
+        "/api/v1/annotations/",
+        {"sentence": sentence.pk, "claim_type": claim_type.pk},
+        format="multipart",
+    )
+
+    assert response.status_code == 415

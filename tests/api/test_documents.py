@@ -193,3 +193,16 @@ def test_creating_in_a_foreign_project_is_refused_as_unknown_project(
 
     assert response.status_code == 400
     assert "does not exist" in response.json()["project"][0]
+
+
+def test_an_empty_form_field_is_refused_like_an_empty_json_one(client_for, owner, project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("story.txt", b"One sentence here. Another one there.")
+
+    response = client_for(owner).post(
+        URL, {"project": project.pk, "file": upload, "language": ""}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "language" in response.json()

@@ -96,3 +96,53 @@ def test_docs_page_loads_only_local_assets_and_no_inline_script(client_for, anno
     for source in sources:
         if source.startswith(settings.STATIC_URL) or source.startswith("/" + settings.STATIC_URL):
             assert finders.find(source.split("static/", 1)[1]), source
+
+
+def test_schema_states_page_bounds_ordering_fields_and_strict_bodies(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/documents/"]["get"]["parameters"]}
+    bodies = schema["components"]["schemas"]
+
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 1000}
+    assert "-published_at" in parameters["ordering"]["schema"]["items"]["enum"]
+    assert parameters["ordering"]["explode"] is False
+    assert bodies["AnnotationCreate"]["additionalProperties"] is False
+    assert bodies["PatchedAnnotationWrite"]["additionalProperties"] is False
+
+
+def test_every_operation_lists_the_shared_error_answers(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert "400" in operation["responses"], (method, path)
+            if method in {"post", "put", "patch"}:
+                assert {"413", "415"} <= set(operation["responses"]), (method, path)
+
+
+def test_export_describes_each_media_type(schema):
+    content = schema["paths"]["/api/v1/export/annotations"]["get"]["responses"]["200"]["content"]
+
+    assert set(content) == {
+        "application/json",
+        "application/x-ndjson",
+        "text/csv",
+        "application/ld+json",
+    }
+    assert content["application/json"]["schema"]["type"] == "object"
+    assert len(content["application/ld+json"]["schema"]["oneOf"]) == 2
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_docs_page_answers_other_methods_with_json_405(client, method):
+    response = getattr(client, method)("/api/docs/")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert "GET" in response["Allow"]
+
+
+def test_docs_page_answers_options_with_json_not_500(client):
+    response = client.options("/api/docs/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"

@@ -312,3 +312,102 @@ def test_absurd_ids_and_unknown_paths_answer_json_404(api, path):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."} or "detail" in response.json()
+
+
+@pytest.mark.parametrize("size", ["0", "1001", "-1", "ten", "1.5"])
+def test_page_size_outside_the_documented_range_is_a_400(api, size):
+    response = api.get(URL, {"page_size": size})
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": [messages.BAD_PAGE_SIZE.format(max=1000)]}
+
+
+def test_page_size_at_its_bounds_is_accepted(api):
+    assert api.get(URL, {"page_size": "1"}).status_code == 200
+    assert api.get(URL, {"page_size": "1000"}).status_code == 200
+
+
+def test_a_repeated_query_parameter_is_a_400_not_its_last_value(api):
+    response = api.get(f"{URL}?page_size=5&page_size=500")
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": [messages.REPEATED_QUERY_PARAMETER]}
+
+
+@pytest.mark.parametrize("name", ["updated_since", "project", "page"])
+def test_an_empty_filter_value_is_a_400_not_no_filter(api, name):
+    response = api.get(f"{URL}?{name}=")
+
+    assert response.status_code == 400
+    assert response.json() == {name: [messages.EMPTY_QUERY_PARAMETER]}
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_unknown_api_paths_answer_json_404_for_every_method(client, method):
+    response = getattr(client, method)("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": messages.API_NOT_FOUND}
+
+
+def test_a_csrf_failure_under_api_answers_json_and_html_elsewhere(rf):
+    """The ``CSRF_FAILURE_VIEW``: API views are CSRF-exempt (DRF checks session writes
+    itself and answers JSON), so this guards any plain Django view mounted under /api/."""
+    from annotations.api.urls import csrf_failure
+
+    response = csrf_failure(rf.post("/api/v1/anything/"), reason="CSRF cookie not set.")
+    page = csrf_failure(rf.post("/accounts/login/"), reason="CSRF cookie not set.")
+
+    assert response.status_code == 403
+    assert json.loads(response.content) == {
+        "detail": messages.API_CSRF_FAILED.format(reason="CSRF cookie not set")
+    }
+    assert page.status_code == 403
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_an_over_long_api_url_answers_json_414(api, settings):
+    settings.API_MAX_URL_LENGTH = 200
+
+    response = api.get(URL, {"claim_type_slug": "x" * 200})
+
+    assert response.status_code == 414
+    assert response.json() == {"detail": messages.URI_TOO_LONG.format(limit=200)}
+    assert api.get(URL, {"claim_type_slug": "x" * 50}).status_code == 200
+
+
+def test_an_unknown_api_path_holding_a_newline_answers_json(client):
+    response = client.delete("/api/v1/projects/%0A/members/x%0Ay/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": messages.API_NOT_FOUND}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rationale", 0, messages.EXPECTED_STRING),
+        ("start", "0", messages.EXPECTED_INTEGER),
+        ("start", True, messages.EXPECTED_INTEGER),
+        ("sentence", "1", messages.EXPECTED_INTEGER),
+    ],
+)
+def test_a_json_value_of_another_type_than_the_schema_says_is_a_400(
+    api, valid_body, field, value, message
+):
+    response = post(api, {**valid_body, field: value})
+
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+    assert not Annotation.objects.exists()
+
+
+def test_claim_type_flags_take_only_json_booleans(client_for, owner, project):
+    response = client_for(owner).post(
+        f"/api/v1/projects/{project.pk}/claim-types/",
+        {"name": "Numbers", "is_default": 0},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"is_default": [messages.EXPECTED_BOOLEAN]}
