@@ -51,39 +51,38 @@ def corpus(project, reviewer, annotator):
     return annotated_corpus(project, reviewer=reviewer, annotator=annotator)
 
 
-def test_export_import_export_gives_the_same_content(corpus, tmp_path):
+def round_trip(tmp_path) -> tuple[dict, dict, str]:
+    """Export, empty the database, import the export, export again: both exports and what
+    the import printed."""
     before = export_json(tmp_path, "before.json")
     empty_database()
-    assert not Document.objects.exists()
-
+    assert not Document.objects.exists() and not Claim.objects.exists()
     out = io.StringIO()
     call_command("import_annotations", str(tmp_path / "before.json"), stdout=out)
-    after = export_json(tmp_path, "after.json")
+    return before, export_json(tmp_path, "after.json"), out.getvalue()
+
+
+def test_export_import_export_gives_the_same_content(corpus, tmp_path):
+    before, after, out = round_trip(tmp_path)
 
     assert normalised(after) == normalised(before)
     assert len(after["documents"]) == 2
-    assert "Annotations: 5 imported" in out.getvalue()
-    assert "Sources: 2" in out.getvalue()
+    assert "Annotations: 5 imported" in out
+    assert "Sources: 2" in out
 
 
 def test_export_import_export_keeps_claims_their_verdicts_and_links(
     corpus, project, reviewer, tmp_path
 ):
     link_claims(corpus, project, reviewer=reviewer)
-    before = export_json(tmp_path, "before.json")
-    empty_database()
-    assert not Claim.objects.exists()
-
-    out = io.StringIO()
-    call_command("import_annotations", str(tmp_path / "before.json"), stdout=out)
-    after = export_json(tmp_path, "after.json")
+    before, after, out = round_trip(tmp_path)
 
     assert len(after["claims"]) == 2
     after, before = claims_by_text(after), claims_by_text(before)
     assert after == before
     linked = [a["claim"] for a in after["documents"][1]["annotations"]]
     assert linked == [CLAIM_TEXT]
-    assert "Claims: 2 imported, 0 matched existing." in out.getvalue()
+    assert "Claims: 2 imported, 0 matched existing." in out
     restored = Claim.objects.get(text=CLAIM_TEXT)
     assert restored.normalized_text  # found by "Seen before" like any other claim
     assert restored.appearances.count() == 2

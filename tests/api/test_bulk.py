@@ -31,6 +31,14 @@ def post(client, items):
     return client.post(URL, {"annotations": items}, format="json")
 
 
+def post_counting_reads_and_writes(client, items):
+    """The response, and the SQL statements that read or wrote rows (not transactions)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, items)
+    statements = [q["sql"] for q in queries.captured_queries]
+    return response, [sql for sql in statements if sql.startswith(("INSERT", "SELECT", "UPDATE"))]
+
+
 def test_bulk_creates_every_item_and_answers_their_ids_in_request_order(
     client_for, annotator, long_document, statistic
 ):
@@ -247,17 +255,12 @@ def test_bulk_runs_the_same_queries_for_2_or_40_items(
     client_for, annotator, long_document, statistic, size
 ):
     items = items_for(long_document, statistic, size, sources=[{"url": "https://d.example/"}])
-    client = client_for(annotator)
-
-    with CaptureQueriesContext(connection) as queries:
-        response = post(client, items)
+    response, statements = post_counting_reads_and_writes(client_for(annotator), items)
 
     assert response.status_code == 201
     # sentences, claim types, stored spans, then in one transaction: annotations and their
     # history, sources and theirs; the assignment hook's conditional UPDATE
-    statements = [q["sql"] for q in queries.captured_queries]
-    writes = [sql for sql in statements if sql.startswith(("INSERT", "SELECT", "UPDATE"))]
-    assert len(writes) == 8, statements
+    assert len(statements) == 8, statements
 
 
 @pytest.mark.parametrize("size", [2, 40])
@@ -272,13 +275,10 @@ def test_bulk_links_claims_reading_them_in_one_query_for_2_or_40_items(
         item["claim"] = [claims[0].pk, claims[1].pk, None][index % 3]
     client = client_for(annotator)
 
-    with CaptureQueriesContext(connection) as queries:
-        response = post(client, items)
+    response, statements = post_counting_reads_and_writes(client, items)
 
     assert response.status_code == 201
-    statements = [q["sql"] for q in queries.captured_queries]
-    writes = [sql for sql in statements if sql.startswith(("INSERT", "SELECT", "UPDATE"))]
-    assert len(writes) == 8 + 1, statements  # the pinned count above, plus the claims
+    assert len(statements) == 8 + 1, statements  # the pinned count above, plus the claims
     stored = Annotation.objects.in_bulk(response.json()["created"])
     linked = [stored[pk].claim_id for pk in response.json()["created"]]
     assert linked == [item["claim"] for item in items]

@@ -36,6 +36,12 @@ def annotate(document, user, count: int, *, offset: int = 0):
         )
 
 
+def grow(project, small, user):
+    """20 more annotations in ``small`` (30 sentences, 3 annotated) and 12 in a new document."""
+    annotate(small, user, 20, offset=3)
+    annotate(long_document(project, 12), user, 12)
+
+
 @pytest.fixture(autouse=True)
 def _throttle_outside_the_database(settings):
     """Count the export's own queries: the throttle's counter goes to a cache that is not
@@ -60,8 +66,7 @@ def test_query_count_does_not_grow_with_rows_within_a_chunk(
     small = long_document(project, 30)
     annotate(small, annotator, 3)
     few = count_export_queries(client, fmt)
-    annotate(small, annotator, 20, offset=3)
-    annotate(long_document(project, 12), annotator, 12)
+    grow(project, small, annotator)
     with django_assert_num_queries(few):
         response = client.get(URL, {"format": fmt})
         b"".join(response.streaming_content)
@@ -138,8 +143,7 @@ def test_claims_cost_one_query_however_many_claims_and_appearances(
     annotate(small, annotator, 3)
     link_to_claims(project, annotator, 2)
     few = count_export_queries(client, fmt)
-    annotate(small, annotator, 20, offset=3)
-    annotate(long_document(project, 12), annotator, 12)
+    grow(project, small, annotator)
     link_to_claims(project, annotator, 9)
     with django_assert_num_queries(few):
         response = client.get(URL, {"format": fmt})
