@@ -72,22 +72,19 @@ class ClaimReviewExporter(Exporter):
             "url": context.organization_url,
         }
         separator = "["
-        # claim id -> its appearances, one per article: (first-appearance key, appearance).
-        appearances: dict[int, dict[int, tuple]] = {}
         claims: dict[int, dict] = {}
+        # claim id -> document id -> (first-appearance key, the article): one per article.
+        appearances: dict[int, dict[int, tuple]] = {}
         for row in rows:
-            if row.claim is not None:
-                claims[row.claim["id"]] = row.claim
-                by_document = appearances.setdefault(row.claim["id"], {})
-                key = _first_key(row)
-                if (
-                    row.document["id"] not in by_document
-                    or key < by_document[row.document["id"]][0]
-                ):
-                    by_document[row.document["id"]] = (key, self.appearance(row, context))
+            if row.claim is None:
+                yield separator + dumps(self.claim_review(row, context, author))
+                separator = ","
                 continue
-            yield separator + dumps(self.claim_review(row, context, author))
-            separator = ","
+            claims[row.claim["id"]] = row.claim
+            articles = appearances.setdefault(row.claim["id"], {})
+            known = articles.get(row.document["id"])
+            if known is None or _first_key(row) < known[0]:
+                articles[row.document["id"]] = (_first_key(row), self.appearance(row, context))
         for pk in sorted(claims):
             found = sorted(appearances[pk].values(), key=lambda pair: pair[0])
             review = self.claim_review_of_claim(claims[pk], [a for _, a in found], context, author)
