@@ -71,3 +71,33 @@ def annotated_corpus(project, *, reviewer, annotator):
         unchecked=unchecked,
         true_claim=true_claim,
     )
+
+
+CLAIM_TEXT = "The budget plan will cut crime by 10%."
+
+
+def link_claims(corpus, project, *, reviewer):
+    """Two claims over the corpus: ``checked`` (a verdict, with appearances in both
+    documents) and ``open`` (no verdict yet, one appearance); refreshes the corpus rows."""
+    checked = services.create_claim(
+        user=reviewer,
+        project=project,
+        text=CLAIM_TEXT,
+        annotations=[corpus.span.pk, corpus.true_claim.pk],
+    )
+    checked = services.update_claim(
+        user=reviewer,
+        claim=checked,
+        expected_version=checked.version,
+        verification_status="mostly_false",
+        rating_explanation="Police figures show 4%, not 10%.",
+    )
+    open_claim = services.create_claim(
+        user=reviewer,
+        project=project,
+        text="The budget is $2.5 million.",
+        annotations=[corpus.false_claim.pk],
+    )
+    for name in ("span", "true_claim", "false_claim"):
+        getattr(corpus, name).refresh_from_db()
+    return SimpleNamespace(checked=checked, open=open_claim)

@@ -11,12 +11,18 @@ from annotations.api.export import export_stream
 from annotations.exporters import EXPORTERS
 from annotations.exporters.csv_format import COLUMNS, safe_cell
 from annotations.selectors import ExportFilters
-from tests.export_corpus import SPAN, annotated_corpus
+from tests.export_corpus import CLAIM_TEXT, SPAN, annotated_corpus, link_claims
+from tests.factories import make_annotation
 
 
 @pytest.fixture
 def corpus(project, reviewer, annotator):
     return annotated_corpus(project, reviewer=reviewer, annotator=annotator)
+
+
+@pytest.fixture
+def claims(corpus, project, reviewer):
+    return link_claims(corpus, project, reviewer=reviewer)
 
 
 def export(fmt, user=None, **filters):
@@ -263,3 +269,113 @@ def test_w3c_of_nothing_is_an_empty_collection(db):
     collection = json.loads(export("w3c"))
     assert collection["total"] == 0
     assert collection["first"]["items"] == []
+
+
+def test_json_annotations_carry_their_claim_and_the_claims_are_listed_once(corpus, claims):
+    data = json.loads(export("json"))
+    linked = {
+        a["id"]: a["claim"] for document in data["documents"] for a in document["annotations"]
+    }
+    assert linked == {
+        corpus.false_claim.pk: claims.open.pk,
+        corpus.span.pk: claims.checked.pk,
+        corpus.unverifiable.pk: None,
+        corpus.unchecked.pk: None,
+        corpus.true_claim.pk: claims.checked.pk,
+    }
+    assert [c["id"] for c in data["claims"]] == sorted([claims.checked.pk, claims.open.pk])
+    checked = next(c for c in data["claims"] if c["id"] == claims.checked.pk)
+    assert checked == {
+        "id": claims.checked.pk,
+        "text": CLAIM_TEXT,
+        "verification_status": "mostly_false",
+        "rating_explanation": "Police figures show 4%, not 10%.",
+        "reviewed_by": "rita",
+        "reviewed_at": checked["reviewed_at"],
+        "created_at": checked["created_at"],
+        "updated_at": checked["updated_at"],
+        "version": claims.checked.version,
+    }
+    assert checked["reviewed_at"].startswith(claims.checked.reviewed_at.date().isoformat())
+    assert list(data) == ["format", "exported_at", "filters", "documents", "claims", "deleted"]
+
+
+def test_json_lists_only_the_claims_of_the_exported_annotations(corpus, claims):
+    data = json.loads(export("json", document=corpus.documents[1]))
+    assert [c["id"] for c in data["claims"]] == [claims.checked.pk]
+    assert json.loads(export("json", review_state=("changes_requested",)))["claims"] == []
+
+
+def test_jsonl_and_csv_carry_the_claim_id(corpus, claims):
+    lines = {line["id"]: line for line in map(json.loads, export("jsonl").splitlines())}
+    assert lines[corpus.span.pk]["claim"] == claims.checked.pk
+    assert lines[corpus.unchecked.pk]["claim"] is None
+    rows = {row["annotation_id"]: row for row in csv.DictReader(io.StringIO(export("csv")))}
+    assert COLUMNS[-1] == "claim"
+    assert rows[str(corpus.false_claim.pk)]["claim"] == str(claims.open.pk)
+    assert rows[str(corpus.unchecked.pk)]["claim"] == ""
+
+
+def test_claimreview_publishes_a_checked_claim_once_with_every_appearance(corpus, claims, settings):
+    settings.FACTCHECK_PUBLIC_URL = "https://checks.example"
+    second = corpus.documents[1]
+    standalone = make_annotation(
+        second, user=corpus.span.annotator, sentence_index=0, verification_status="misleading"
+    )
+    reviews = json.loads(export("claimreview"))
+    # The open claim's appearance (a "false" annotation) is not published on its own.
+    assert [r["claimReviewed"] for r in reviews] == [standalone.quote, CLAIM_TEXT]
+    review = reviews[1]
+    assert review["url"] == f"https://checks.example/claims/{claims.checked.pk}/"
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 2,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Mostly false",
+        "ratingExplanation": "Police figures show 4%, not 10%.",
+    }
+    assert review["datePublished"] == claims.checked.reviewed_at.date().isoformat()
+    first = {
+        "@type": "NewsArticle",
+        "url": "https://news.example/budget",
+        "headline": "Council passes budget",
+        "publisher": {"@type": "Organization", "name": "The Wire"},
+        "datePublished": "2026-11-02",
+    }
+    assert review["itemReviewed"] == {
+        "@type": "Claim",
+        "appearance": [
+            first,
+            {
+                "@type": "NewsArticle",
+                "url": f"https://checks.example/documents/{second.pk}/annotate/",
+                "headline": "Second story",
+            },
+        ],
+        "firstAppearance": first,
+        "author": {"@type": "Organization", "name": "The Wire"},
+        "datePublished": "2026-11-02",
+    }
+    assert reviews[0]["reviewRating"]["alternateName"] == "Misleading"
+    assert "ratingExplanation" not in reviews[0]["reviewRating"]
+
+
+def test_claimreview_appearances_respect_the_export_filters(corpus, claims):
+    (review,) = json.loads(export("claimreview", document=corpus.documents[1]))
+    assert review["claimReviewed"] == CLAIM_TEXT
+    assert [a["headline"] for a in review["itemReviewed"]["appearance"]] == ["Second story"]
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == "Second story"
+
+
+def test_claimreview_first_appearance_without_dates_is_the_earliest_annotation(corpus, claims):
+    corpus.documents[0].published_at = None
+    corpus.documents[0].save(update_fields=["published_at"])
+    (review,) = json.loads(export("claimreview"))
+    # The span in the budget story was annotated before the second story's.
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == "Council passes budget"
+    assert "datePublished" not in review["itemReviewed"]
+
+
+def test_claimreview_shows_no_claim_to_an_outsider(corpus, claims, outsider):
+    assert json.loads(export("claimreview", user=outsider)) == []

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from annotations.models import Annotation, Document, Project, Source
-from tests.export_corpus import annotated_corpus
+from annotations.models import Annotation, Claim, Document, Project, Source
+from tests.export_corpus import CLAIM_TEXT, annotated_corpus, link_claims
 
 # Database ids differ after an import; history is this database's own audit trail.
 VOLATILE = {"id", "exported_at", "history"}
@@ -21,6 +21,17 @@ def normalised(value):
     if isinstance(value, list):
         return [normalised(item) for item in value]
     return value
+
+
+def claims_by_text(export: dict) -> dict:
+    """The export with each annotation's claim id replaced by its claim's text: ids differ
+    between databases, the text identifies the claim."""
+    texts = {claim["id"]: claim["text"] for claim in export["claims"]}
+    for document in export["documents"]:
+        for annotation in document["annotations"]:
+            annotation["claim"] = texts.get(annotation["claim"])
+    export["claims"].sort(key=lambda claim: claim["text"])  # listed by id
+    return normalised(export)
 
 
 def export_json(tmp_path, name="export.json", **options) -> dict:
@@ -40,19 +51,68 @@ def corpus(project, reviewer, annotator):
     return annotated_corpus(project, reviewer=reviewer, annotator=annotator)
 
 
-def test_export_import_export_gives_the_same_content(corpus, tmp_path):
+def round_trip(tmp_path) -> tuple[dict, dict, str]:
+    """Export, empty the database, import the export, export again: both exports and what
+    the import printed."""
     before = export_json(tmp_path, "before.json")
     empty_database()
-    assert not Document.objects.exists()
-
+    assert not Document.objects.exists() and not Claim.objects.exists()
     out = io.StringIO()
     call_command("import_annotations", str(tmp_path / "before.json"), stdout=out)
-    after = export_json(tmp_path, "after.json")
+    return before, export_json(tmp_path, "after.json"), out.getvalue()
+
+
+def test_export_import_export_gives_the_same_content(corpus, tmp_path):
+    before, after, out = round_trip(tmp_path)
 
     assert normalised(after) == normalised(before)
     assert len(after["documents"]) == 2
-    assert "Annotations: 5 imported" in out.getvalue()
-    assert "Sources: 2" in out.getvalue()
+    assert "Annotations: 5 imported" in out
+    assert "Sources: 2" in out
+
+
+def test_export_import_export_keeps_claims_their_verdicts_and_links(
+    corpus, project, reviewer, tmp_path
+):
+    link_claims(corpus, project, reviewer=reviewer)
+    before, after, out = round_trip(tmp_path)
+
+    assert len(after["claims"]) == 2
+    after, before = claims_by_text(after), claims_by_text(before)
+    assert after == before
+    linked = [a["claim"] for a in after["documents"][1]["annotations"]]
+    assert linked == [CLAIM_TEXT]
+    assert "Claims: 2 imported, 0 matched existing." in out
+    restored = Claim.objects.get(text=CLAIM_TEXT)
+    assert restored.normalized_text  # found by "Seen before" like any other claim
+    assert restored.appearances.count() == 2
+    assert restored.history.get().history_change_reason == "imported"
+
+
+def test_import_links_to_a_claim_of_the_same_text_already_in_the_project(
+    corpus, project, reviewer, tmp_path
+):
+    link_claims(corpus, project, reviewer=reviewer)
+    export_json(tmp_path)
+    kept = set(Claim.objects.values_list("pk", flat=True))
+    Annotation.objects.all().delete()
+
+    out = io.StringIO()
+    call_command("import_annotations", str(tmp_path / "export.json"), stdout=out)
+
+    assert "Claims: 0 imported, 2 matched existing." in out.getvalue()
+    assert set(Claim.objects.values_list("pk", flat=True)) == kept
+    assert Annotation.objects.filter(claim__text=CLAIM_TEXT).count() == 2
+
+
+def test_import_refuses_a_link_to_a_claim_the_export_does_not_list(corpus, tmp_path):
+    data = export_json(tmp_path)
+    empty_database()
+    data["documents"][0]["annotations"][0]["claim"] = 12345
+    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="claim 12345 is not in the export's claims"):
+        call_command("import_annotations", str(tmp_path / "bad.json"), stdout=io.StringIO())
+    assert not Annotation.objects.exists()
 
 
 def test_import_creates_missing_users_inactive_without_password(corpus, tmp_path):

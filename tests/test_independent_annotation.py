@@ -380,3 +380,23 @@ def test_the_rule_costs_no_extra_query(blind, client, annotator, reviewer):
     listing = f"/api/v1/annotations/?document={blind['document'].pk}"
     blind_counts = [queries(annotator, url) for url in (workspace, listing)]
     assert blind_counts == [queries(reviewer, url) for url in (workspace, listing)]
+
+
+def test_exports_show_a_claim_only_through_the_appearances_the_caller_may_see(
+    blind, owner, annotator
+):
+    claim = blind["claim"]
+    services.update_claim(
+        user=owner, claim=claim, expected_version=claim.version, verification_status="false"
+    )
+
+    def export(user, fmt):
+        response = api(user).get("/api/v1/export/annotations", {"format": fmt})
+        assert response.status_code == 200
+        return json.loads(b"".join(response.streaming_content))
+
+    assert export(annotator, "claimreview") == []
+    assert export(annotator, "json")["claims"] == []
+    (review,) = export(owner, "claimreview")
+    assert review["claimReviewed"] == "Crime will fall by 10%."
+    assert [c["id"] for c in export(owner, "json")["claims"]] == [claim.pk]

@@ -140,12 +140,18 @@ class ExportParamsSerializer(serializers.Serializer):
 
 def export_stream(exporter: Exporter, user, filters: ExportFilters, *, chunk_size=None):
     """The export as text blocks: the one pipeline the view and the command share."""
-    queryset = annotations_for_export(user, filters, statuses=exporter.verification_statuses)
+    queryset = annotations_for_export(
+        user,
+        filters,
+        statuses=exporter.verification_statuses,
+        by_claim=exporter.statuses_by_claim,
+    )
     rows = export_rows(
         queryset,
         chunk_size=chunk_size or export_chunk_size(),
         with_text=exporter.needs_text,
         with_sentences=exporter.needs_sentences,
+        with_claims=exporter.needs_claims,
     )
     deletions = deletions_for_export(user, filters) if exporter.reports_deletions else ()
     context = ExportContext.from_settings(filters=filters.describe(), deletions=deletions)

@@ -352,10 +352,15 @@ class BatchPrimaryKeyField(serializers.Field):
 class AnnotationBulkItemSerializer(AnnotationCreateSerializer):
     sentence = BatchPrimaryKeyField()
     claim_type = BatchPrimaryKeyField()
+    claim = BatchPrimaryKeyField(required=False, allow_null=True)
 
 
 # The foreign keys of a bulk item and who may reference which rows.
-BULK_REFERENCES = {"sentence": visible_sentences, "claim_type": visible_claim_types}
+BULK_REFERENCES = {
+    "sentence": visible_sentences,
+    "claim_type": visible_claim_types,
+    "claim": visible_claims,
+}
 
 
 @extend_schema_field(AnnotationCreateSerializer(many=True))
@@ -363,7 +368,7 @@ class BulkAnnotationsField(serializers.Field):
     """A list of ``POST /annotations/`` bodies, as ``(items, errors)``.
 
     Every item is checked (not only up to the first bad one) with one item serializer,
-    and the sentences and claim types of all items are read in one query each. ``errors``
+    and the sentences, claim types and claims of all items are read in one query each. ``errors``
     maps the index of each bad item (None in ``items``) to what a single save would answer.
     """
 
@@ -408,10 +413,11 @@ class BulkAnnotationsField(serializers.Field):
         user = self.context["request"].user
         message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
         for name, visible in BULK_REFERENCES.items():
-            wanted = {item[name] for item in items if name in item}
+            # A null (an unlinked claim) needs no row.
+            wanted = {item[name] for item in items if item.get(name) is not None}
             rows = visible(user).in_bulk(wanted) if wanted else {}
             for index, item in enumerate(items):
-                if name not in item:
+                if item.get(name) is None:
                     continue
                 row = rows.get(item[name])
                 if row is None:

@@ -52,6 +52,10 @@ class ExportContext:
     def annotation_url(self, document: dict, annotation: dict) -> str:
         return f"{self.document_url(document)}#a-{annotation['id']}"
 
+    def claim_url(self, claim: dict) -> str:
+        """Our page of a claim: its verdict and every appearance."""
+        return f"{self.public_url}/claims/{claim['id']}/"
+
 
 class Exporter:
     """One export format. Subclass, set the attributes, implement ``render``."""
@@ -63,8 +67,12 @@ class Exporter:
     #: Ask the selector for each document's full text / its sentences.
     needs_text: bool = False
     needs_sentences: bool = False
+    #: Ask the selector for each annotation's claim (``ExportRow.claim``).
+    needs_claims: bool = False
     #: Export only annotations with these verification statuses (None: all).
     verification_statuses: frozenset[str] | None = None
+    #: Judge an annotation linked to a claim by the claim's status instead of its own.
+    statuses_by_claim: bool = False
     #: Render ``context.deletions`` (tombstones for incremental pulls).
     reports_deletions: bool = False
     #: The JSON Schema of the whole download, for the OpenAPI description of the export.

@@ -42,6 +42,7 @@ COLUMNS = [
     "history_versions",
     "created_by",
     "last_changed_by",
+    "claim",
 ]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +59,10 @@ def safe_cell(value):
 class CsvExporter(Exporter):
     name = "csv"
     media_type = "text/csv"
-    schema = {"type": "string", "description": "RFC 4180 CSV with a header row."}
+    schema = {
+        "type": "string",
+        "description": "RFC 4180 CSV with a header row; the last column is the claim id.",
+    }
     file_extension = "csv"
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
@@ -99,6 +103,7 @@ class CsvExporter(Exporter):
                 history["versions"],
                 history["created_by"],
                 history["last_changed_by"],
+                annotation["claim"],
             )
             writer.writerow([safe_cell(cell) for cell in cells])
             yield buffer.getvalue()

@@ -13,7 +13,10 @@ from annotations.selectors import ExportRow
 class JsonLinesExporter(Exporter):
     name = "jsonl"
     media_type = "application/x-ndjson"
-    schema = {"type": "string", "description": "One JSON object per line."}
+    schema = {
+        "type": "string",
+        "description": "One JSON object per line; annotation lines carry their claim id or null.",
+    }
     file_extension = "jsonl"
     reports_deletions = True
 

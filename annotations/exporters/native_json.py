@@ -3,7 +3,9 @@
 Self-contained (each document carries its text and sentences) so ``import_annotations``
 can restore it. Streamed document by document: the document header is written when its
 first annotation arrives, and the list closed when the next document starts. The
-``deleted`` list comes last: tombstones of an incremental pull, empty without one.
+``claims`` the exported annotations link to follow the documents (collected on the way, by
+id: a claim's appearances may be in any document), then the ``deleted`` list: tombstones
+of an incremental pull, empty without one.
 """
 
 from collections.abc import Iterable, Iterator
@@ -20,10 +22,11 @@ class NativeJsonExporter(Exporter):
     file_extension = "json"
     needs_text = True
     needs_sentences = True
+    needs_claims = True
     reports_deletions = True
     schema = {
         "type": "object",
-        "required": ["format", "exported_at", "filters", "documents", "deleted"],
+        "required": ["format", "exported_at", "filters", "documents", "claims", "deleted"],
         "properties": {
             "format": {"type": "string", "enum": [FORMAT_VERSION]},
             "exported_at": {"type": "string", "format": "date-time"},
@@ -34,8 +37,34 @@ class NativeJsonExporter(Exporter):
                     "type": "object",
                     "required": ["id", "annotations"],
                     "properties": {
-                        "annotations": {"type": "array", "items": {"type": "object"}},
+                        "annotations": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "claim"],
+                                "properties": {"claim": {"type": "integer", "nullable": True}},
+                            },
+                        },
                         "sentences": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
+            "claims": {
+                "type": "array",
+                "description": "The claims the exported annotations link to, by id.",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "text", "verification_status", "rating_explanation"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "text": {"type": "string"},
+                        "verification_status": {"type": "string"},
+                        "rating_explanation": {"type": "string"},
+                        "reviewed_by": {"type": "string", "nullable": True},
+                        "reviewed_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "updated_at": {"type": "string", "format": "date-time"},
+                        "version": {"type": "integer"},
                     },
                 },
             },
@@ -51,7 +80,10 @@ class NativeJsonExporter(Exporter):
         }
         yield dumps(header)[:-1] + ',"documents":['
         current = None
+        claims: dict[int, dict] = {}
         for row in rows:
+            if row.claim is not None:
+                claims[row.claim["id"]] = row.claim
             if row.document is not current:
                 if current is not None:
                     yield "]},"
@@ -63,6 +95,8 @@ class NativeJsonExporter(Exporter):
                 yield "," + dumps(row.annotation)
         if current is not None:
             yield "]}"
+        yield '],"claims":['
+        yield ",".join(dumps(claims[pk]) for pk in sorted(claims))
         yield '],"deleted":['
         for index, deletion in enumerate(context.deletions):
             yield ("," if index else "") + dumps(deletion)

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations import messages, services
 from annotations.models import Annotation, Source
-from tests.factories import make_annotation, make_document
+from tests.factories import make_annotation, make_document, make_project
 
 URL = "/api/v1/annotations/bulk/"
 TEXT = " ".join(f"Sentence number {n} says something checkable." for n in range(60))
@@ -29,6 +29,14 @@ def items_for(document, claim_type, count, **fields):
 
 def post(client, items):
     return client.post(URL, {"annotations": items}, format="json")
+
+
+def post_counting_reads_and_writes(client, items):
+    """The response, and the SQL statements that read or wrote rows (not transactions)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, items)
+    statements = [q["sql"] for q in queries.captured_queries]
+    return response, [sql for sql in statements if sql.startswith(("INSERT", "SELECT", "UPDATE"))]
 
 
 def test_bulk_creates_every_item_and_answers_their_ids_in_request_order(
@@ -247,14 +255,74 @@ def test_bulk_runs_the_same_queries_for_2_or_40_items(
     client_for, annotator, long_document, statistic, size
 ):
     items = items_for(long_document, statistic, size, sources=[{"url": "https://d.example/"}])
-    client = client_for(annotator)
-
-    with CaptureQueriesContext(connection) as queries:
-        response = post(client, items)
+    response, statements = post_counting_reads_and_writes(client_for(annotator), items)
 
     assert response.status_code == 201
     # sentences, claim types, stored spans, then in one transaction: annotations and their
     # history, sources and theirs; the assignment hook's conditional UPDATE
-    statements = [q["sql"] for q in queries.captured_queries]
-    writes = [sql for sql in statements if sql.startswith(("INSERT", "SELECT", "UPDATE"))]
-    assert len(writes) == 8, statements
+    assert len(statements) == 8, statements
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_bulk_links_claims_reading_them_in_one_query_for_2_or_40_items(
+    client_for, annotator, long_document, statistic, project, size
+):
+    claims = [
+        services.create_claim(user=annotator, project=project, text=f"Claim {n}.") for n in range(2)
+    ]
+    items = items_for(long_document, statistic, size, sources=[{"url": "https://d.example/"}])
+    for index, item in enumerate(items):
+        item["claim"] = [claims[0].pk, claims[1].pk, None][index % 3]
+    client = client_for(annotator)
+
+    response, statements = post_counting_reads_and_writes(client, items)
+
+    assert response.status_code == 201
+    assert len(statements) == 8 + 1, statements  # the pinned count above, plus the claims
+    stored = Annotation.objects.in_bulk(response.json()["created"])
+    linked = [stored[pk].claim_id for pk in response.json()["created"]]
+    assert linked == [item["claim"] for item in items]
+    assert client.get(f"/api/v1/annotations/{response.json()['created'][0]}/").json()["claim"] == (
+        claims[0].pk
+    )
+
+
+def test_bulk_claim_errors_are_those_a_single_save_would_answer(
+    client_for, annotator, outsider, long_document, other_project, statistic
+):
+    foreign = services.create_claim(user=outsider, project=other_project, text="Elsewhere.")
+    sentences = long_document.sentences.order_by("index")
+    bad_items = [
+        {"sentence": sentences[0].pk, "claim_type": statistic.pk, "claim": foreign.pk},
+        {"sentence": sentences[1].pk, "claim_type": statistic.pk, "claim": 99_999_999},
+        {"sentence": sentences[2].pk, "claim_type": statistic.pk, "claim": "five"},
+    ]
+    client = client_for(annotator)
+
+    response = post(client, bad_items)
+
+    assert response.status_code == 400
+    errors = response.json()["annotations"]
+    for index, item in enumerate(bad_items):
+        single = client.post("/api/v1/annotations/", item, format="json")
+        assert single.status_code == 400
+        assert errors[str(index)] == single.json(), index
+    assert not Annotation.objects.exists()
+
+
+def test_bulk_refuses_a_claim_of_another_project_of_the_callers(
+    client_for, annotator, outsider, long_document, statistic
+):
+    elsewhere = make_project(owner=outsider, name="Elsewhere", annotator=annotator)
+    claim = services.create_claim(user=annotator, project=elsewhere, text="Another desk's.")
+    item = {
+        "sentence": long_document.sentences.get(index=0).pk,
+        "claim_type": statistic.pk,
+        "claim": claim.pk,
+    }
+
+    response = post(client_for(annotator), [item])
+
+    assert response.status_code == 400
+    assert response.json()["annotations"]["0"] == {"claim": [messages.CLAIM_OTHER_PROJECT]}
+    assert not Annotation.objects.exists()

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from annotations import services
+from annotations.models import Annotation, Claim
 from tests.factories import make_annotation, make_document
 
 URL = "/api/v1/export/annotations"
@@ -32,6 +34,12 @@ def annotate(document, user, count: int, *, offset: int = 0):
             verification_status="false",
             sources=[{"url": f"https://example.org/{index}", "stance": "refutes"}],
         )
+
+
+def grow(project, small, user):
+    """20 more annotations in ``small`` (30 sentences, 3 annotated) and 12 in a new document."""
+    annotate(small, user, 20, offset=3)
+    annotate(long_document(project, 12), user, 12)
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +66,7 @@ def test_query_count_does_not_grow_with_rows_within_a_chunk(
     small = long_document(project, 30)
     annotate(small, annotator, 3)
     few = count_export_queries(client, fmt)
-    annotate(small, annotator, 20, offset=3)
-    annotate(long_document(project, 12), annotator, 12)
+    grow(project, small, annotator)
     with django_assert_num_queries(few):
         response = client.get(URL, {"format": fmt})
         b"".join(response.streaming_content)
@@ -114,3 +121,50 @@ def test_chunks_do_not_skip_or_repeat_annotations_that_share_a_start(
     assert len({line["id"] for line in lines}) == 6
     keys = [(line["start"], line["id"]) for line in lines]
     assert keys == sorted(keys)
+
+
+def link_to_claims(project, user, count: int):
+    """Link every annotation of ``project``, round robin, to ``count`` claims with a verdict."""
+    claims = [
+        services.create_claim(user=user, project=project, text=f"Repeated claim {n}.")
+        for n in range(count)
+    ]
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(verification_status="false")
+    for index, pk in enumerate(project.annotations.order_by("id").values_list("id", flat=True)):
+        Annotation.objects.filter(pk=pk).update(claim=claims[index % count])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_claims_cost_one_query_however_many_claims_and_appearances(
+    project, annotator, client_for, fmt, django_assert_num_queries
+):
+    client = client_for(annotator)
+    small = long_document(project, 30)
+    annotate(small, annotator, 3)
+    link_to_claims(project, annotator, 2)
+    few = count_export_queries(client, fmt)
+    grow(project, small, annotator)
+    link_to_claims(project, annotator, 9)
+    with django_assert_num_queries(few):
+        response = client.get(URL, {"format": fmt})
+        body = b"".join(response.streaming_content)
+    reads_claims = fmt in ("json", "claimreview")
+    assert few == SAVEPOINT + (5 if fmt == "json" else 4) + reads_claims
+    if fmt == "claimreview":  # one review per claim, listing the two articles it is in
+        reviews = json.loads(body)
+        assert len(reviews) == 9
+        assert {len(r["itemReviewed"]["appearance"]) for r in reviews} == {2}
+
+
+def test_claims_cost_one_query_per_chunk_that_reaches_new_claims(
+    project, annotator, client_for, settings
+):
+    settings.FACTCHECK_EXPORT_CHUNK_SIZE = 4
+    client = client_for(annotator)
+    document = long_document(project, 18)
+    annotate(document, annotator, 12)  # chunks of 4 + 4 + 4
+    without = count_export_queries(client, "json")
+    link_to_claims(project, annotator, 1)  # every chunk links to the one claim
+    assert count_export_queries(client, "json") == without + 1
+    link_to_claims(project, annotator, 12)  # every chunk brings new claims
+    assert count_export_queries(client, "json") == without + 3

@@ -95,6 +95,15 @@ def test_a_checked_claim_is_suggested_in_a_rewrite_linked_by_key_and_its_verdict
     expect(page.locator("ol.appearances > li")).to_have_count(2)
     expect(page.locator("ol.appearances")).to_contain_text("Brief: budget")
     expect(page.locator("ol.appearances")).to_contain_text("AP: council budget")
+
+    # Published once: one ClaimReview of the claim, with both stories as appearances.
+    export = page.request.get("/api/v1/export/annotations?format=claimreview")
+    assert export.ok
+    (review,) = export.json()
+    assert review["claimReviewed"] == checked_claim.text
+    assert review["reviewRating"]["ratingExplanation"] == "The budget adopted was $2.46 million."
+    headlines = [a["headline"] for a in review["itemReviewed"]["appearance"]]
+    assert sorted(headlines) == ["AP: council budget", "Brief: budget"]
     assert page.errors == []
 
 

@@ -5,7 +5,8 @@ Creates what is missing — projects (by slug), documents (matched by content ha
 the project, else imported through ``services.import_document`` so the sentences are
 segmented by this installation), claim types (by slug), users (by username; created
 inactive, without a password) — then the annotations and their sources, keeping their
-timestamps, versions and review. All of it in one transaction, or nothing.
+timestamps, versions and review, and the claims they link to (matched by text within the
+project, else created with their verdict). All of it in one transaction, or nothing.
 
 A document whose sentences here do not match the export's offsets stops the import: the
 annotations' offsets would point at the wrong text.
@@ -29,13 +30,22 @@ from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
 from annotations import messages, migration, migration_formats, services
+from annotations.claims.normalize import canonical_text
 from annotations.exporters.native_json import FORMAT_VERSION
 from annotations.management.commands.import_documents import get_project
 from annotations.migration_formats.offsets import UNITS, UTF16
-from annotations.models import Annotation, ClaimType, Document, Project, Source
+from annotations.models import Annotation, Claim, ClaimType, Document, Project, Source
 
 CHANGE_REASON = "imported"
-RELATIONS = ["project", "document", "sentence", "claim_type", "annotator", "reviewed_by"]
+RELATIONS = [
+    "project",
+    "document",
+    "sentence",
+    "claim_type",
+    "annotator",
+    "reviewed_by",
+    "claim",
+]
 
 
 @dataclass
@@ -48,12 +58,15 @@ class Summary:
     annotations_created: int = 0
     annotations_present: int = 0
     sources_created: int = 0
+    claims_created: int = 0
+    claims_matched: int = 0
 
     def __str__(self):
         return (
             f"Documents: {self.documents_created} imported, {self.documents_matched} matched "
             f"existing. Annotations: {self.annotations_created} imported, "
             f"{self.annotations_present} already present. Sources: {self.sources_created}. "
+            f"Claims: {self.claims_created} imported, {self.claims_matched} matched existing. "
             f"Created {self.projects_created} projects, {self.claim_types_created} claim "
             f"types, {self.users_created} users (inactive, no password)."
         )
@@ -71,11 +84,14 @@ def _datetime(value, where: str):
 class Importer:
     """One import run: caches of what exists, and the counts for the summary."""
 
-    def __init__(self):
+    def __init__(self, exported_claims=()):
         self.summary = Summary()
         self.users = {}
         self.projects = {}
         self.claim_types = {}
+        # The export's claims by their ids there; (project id, exported id) -> Claim here.
+        self.exported_claims = {data["id"]: data for data in exported_claims}
+        self.claims = {}
 
     def user(self, username):
         if not username:
@@ -115,6 +131,45 @@ class Importer:
             known[data["slug"]] = claim_type
             self.summary.claim_types_created += 1
         return known[data["slug"]]
+
+    def claim(self, project: Project, exported_id, where: str) -> Claim | None:
+        """The claim an exported annotation links to: the project's claim of the same text,
+        else a new one with the export's verdict, review and timestamps."""
+        if exported_id is None:
+            return None
+        key = (project.pk, exported_id)
+        if key in self.claims:
+            return self.claims[key]
+        data = self.exported_claims.get(exported_id)
+        if data is None:
+            raise CommandError(f"{where}: claim {exported_id} is not in the export's claims.")
+        text = (data["text"] or "").strip()
+        claim = Claim.objects.filter(project=project, text=text).first()
+        if claim is not None:
+            self.summary.claims_matched += 1
+        else:
+            claim = Claim(
+                project=project,
+                text=text,
+                normalized_text=canonical_text(text),
+                verification_status=data["verification_status"],
+                rating_explanation=data.get("rating_explanation") or "",
+                reviewed_by=self.user(data.get("reviewed_by")),
+                reviewed_at=_datetime(data.get("reviewed_at"), where),
+                version=data.get("version") or 1,
+            )
+            claim.full_clean(exclude=["project", "reviewed_by"])
+            claim._change_reason = CHANGE_REASON
+            claim.save()
+            created_at = _datetime(data.get("created_at"), where)
+            if created_at:  # ``auto_now`` fields ignore what we set
+                updated_at = _datetime(data.get("updated_at"), where) or created_at
+                Claim.objects.filter(pk=claim.pk).update(
+                    created_at=created_at, updated_at=updated_at
+                )
+            self.summary.claims_created += 1
+        self.claims[key] = claim
+        return claim
 
     def document(self, data: dict) -> Document:
         where = f"Document {data.get('title')!r}"
@@ -204,6 +259,7 @@ class Importer:
                 reviewed_by=self.user(review.get("by")),
                 reviewed_at=_datetime(review.get("at"), where),
                 review_comment=review.get("comment") or "",
+                claim=self.claim(project, item.get("claim"), where),
             )
             # Related rows are known to exist; constraints are checked by the INSERT.
             annotation.full_clean(
@@ -340,8 +396,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         if not isinstance(export, dict) or export.get("format") != FORMAT_VERSION:
             raise CommandError(f"Not a {FORMAT_VERSION} export (see the README, Export formats).")
-        importer = Importer()
         try:
+            importer = Importer(export.get("claims") or ())
             with transaction.atomic():
                 for data in export.get("documents", []):
                     document = importer.document(data)
