@@ -44,24 +44,53 @@ class Rate:
         return cls(events, seconds)
 
 
+# Up to this many slots a key's slots are all read at once (one ``get_many``); above it a
+# ring pointer says where to look, so a limit of 10,000/min does not read 10,000 entries.
+SCAN_ALL_UP_TO = 64
+RING_PROBES = 8  # concurrent takers that can miss the pointer before the full scan
+
+
 def take_slots(keys: list[str], rate: Rate) -> list[str]:
     """Take one slot under each key, or none: raises ``RateLimited`` if one key is full."""
     now = time.time()
-    slots = {key: [f"{key}:{n}" for n in range(rate.events)] for key in keys}
-    held = cache.get_many([slot for names in slots.values() for slot in names])
     taken = []
-    for names in slots.values():
-        # A slot's value is when it frees, for Retry-After.
-        free = (name for name in names if name not in held)
-        slot = next(
-            (name for name in free if cache.add(name, now + rate.seconds, rate.seconds)), None
-        )
-        if slot is None:
-            give_back(taken)
-            frees_at = min((held[name] for name in names if name in held), default=now + 1)
-            raise RateLimited(retry_after=max(1, math.ceil(frees_at - now)))
-        taken.append(slot)
+    try:
+        for key in keys:
+            taken.append(_take_slot(key, rate, now))
+    except RateLimited:
+        give_back(taken)
+        raise
     return taken
+
+
+def _take_slot(key: str, rate: Rate, now: float) -> str:
+    if rate.events > SCAN_ALL_UP_TO:
+        slot = _take_at_pointer(key, rate, now)
+        if slot is not None:
+            return slot
+    names = [f"{key}:{n}" for n in range(rate.events)]
+    held = cache.get_many(names)
+    # A slot's value is when it frees, for Retry-After.
+    for name in names:
+        if name not in held and cache.add(name, now + rate.seconds, rate.seconds):
+            return name
+    frees_at = min(held.values(), default=now + 1)
+    raise RateLimited(retry_after=max(1, math.ceil(frees_at - now)))
+
+
+def _take_at_pointer(key: str, rate: Rate, now: float) -> str | None:
+    """Slots are taken round a ring, so the one after the last taken is the oldest: free
+    unless the window is full. None when the probes all find held slots (near the limit,
+    or after slots were given back out of order): the caller then looks at every slot."""
+    pointer = f"{key}:next"
+    start = cache.get(pointer) or 0
+    for n in range(RING_PROBES):
+        index = (start + n) % rate.events
+        name = f"{key}:{index}"
+        if cache.add(name, now + rate.seconds, rate.seconds):
+            cache.set(pointer, (index + 1) % rate.events, rate.seconds)
+            return name
+    return None
 
 
 def give_back(slots: list[str]) -> None:

@@ -70,3 +70,27 @@ def test_a_slot_frees_itself_when_its_window_has_passed():
     time.sleep(3.2)
 
     assert rate_limits.take_slots(["short"], rate)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("events", [100, 10_000])
+def test_a_high_limit_costs_what_a_low_one_does_and_still_holds(
+    django_assert_max_num_queries, events
+):
+    """A limit of 10,000 a minute (the peers' export setting) does not read 10,000 slots."""
+    rate = Rate(events, 60)
+    with django_assert_max_num_queries(12):
+        rate_limits.take_slots(["wide"], rate)
+
+
+@pytest.mark.django_db
+def test_a_ring_of_slots_refuses_at_its_limit_and_reuses_what_was_given_back():
+    rate = Rate(rate_limits.SCAN_ALL_UP_TO + 1, 60)
+    slots = [rate_limits.take_slots(["ring"], rate)[0] for _ in range(rate.events)]
+    assert len(set(slots)) == rate.events
+    with pytest.raises(rate_limits.RateLimited):
+        rate_limits.take_slots(["ring"], rate)
+
+    rate_limits.give_back([slots[3]])  # out of the ring's order: found by the full scan
+
+    assert rate_limits.take_slots(["ring"], rate) == [slots[3]]

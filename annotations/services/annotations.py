@@ -241,11 +241,12 @@ def _insert(user, pairs: list[tuple[Annotation, list[Source]]]) -> list[Annotati
                 sources.extend(items)
             if sources:
                 _create_with_history(sources, Source, user)
+            # In the same transaction: one commit (one flush to disk) per save, not two.
+            assignments.note_activity(user=user, document_ids={a.document_id for a in annotations})
     except IntegrityError as exc:
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc
     for annotation, items in pairs:
         annotation.saved_sources = items
-    assignments.note_activity(user=user, document_ids={a.document_id for a in annotations})
     return annotations
 
 
@@ -376,9 +377,9 @@ def update_annotation(
             _write(annotation, user=user, expected_version=based_on)
             if sources is not None:
                 annotation.saved_sources = _save_sources(annotation, sources, user)
+            assignments.note_activity(user=user, document_ids=[annotation.document_id])
     except IntegrityError as exc:
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc
-    assignments.note_activity(user=user, document_ids=[annotation.document_id])
     return annotation
 
 
