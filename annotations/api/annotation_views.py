@@ -151,14 +151,7 @@ class AnnotationDetailView(AnnotationQuerysetMixin, ApiView):
     @extend_schema(
         parameters=[schema.IF_MATCH],
         request=AnnotationWriteSerializer,
-        responses={
-            200: AnnotationSerializer,
-            400: schema.VALIDATION,
-            403: schema.FORBIDDEN,
-            404: schema.NOT_FOUND,
-            412: schema.CONFLICT,
-            428: schema.PRECONDITION_REQUIRED,
-        },
+        responses={200: AnnotationSerializer, **schema.IF_MATCH_WRITE},
         description="Change an annotation. Sources given replace the set (items with an id "
         "update that source). Needs If-Match; answers with the new ETag.",
     )

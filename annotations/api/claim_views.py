@@ -242,14 +242,7 @@ class CopyClaimVerdictView(AnnotationQuerysetMixin, ApiView):
     @extend_schema(
         parameters=[schema.IF_MATCH],
         request=CopyVerdictSerializer,
-        responses={
-            200: AnnotationSerializer,
-            400: schema.VALIDATION,
-            403: schema.FORBIDDEN,
-            404: schema.NOT_FOUND,
-            412: schema.CONFLICT,
-            428: schema.PRECONDITION_REQUIRED,
-        },
+        responses={200: AnnotationSerializer, **schema.IF_MATCH_WRITE},
         description="Copies the linked claim's verdict into the annotation: its status, its "
         'explanation appended to the rationale and, with `{"sources": true}`, the sources '
         "of the claim's other appearances (each URL once). Only on request: linking never "

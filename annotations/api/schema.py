@@ -50,6 +50,15 @@ VALIDATION = OpenApiResponse(
 FORBIDDEN = OpenApiResponse(ERROR, description="Your role in the project does not allow this.")
 NOT_FOUND = OpenApiResponse(ERROR, description="No such object in your projects.")
 PRECONDITION_REQUIRED = OpenApiResponse(ERROR, description="If-Match header missing.")
+
+# What a write guarded by If-Match answers besides its success (PATCH, DELETE and the like).
+IF_MATCH_WRITE = {
+    400: VALIDATION,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    412: CONFLICT,
+    428: PRECONDITION_REQUIRED,
+}
 TOO_LARGE = OpenApiResponse(ERROR, description="Request body over the size limit.")
 UNAUTHORIZED = OpenApiResponse(ERROR, description="Not signed in.")
 UNAUTHENTICATED = OpenApiResponse(ERROR, description="No or bad credentials.")
