@@ -30,6 +30,7 @@ from annotations.models import (
     http_url_validator,
 )
 from annotations.querysets import with_caller_role
+from annotations.representation import DOCUMENT_COLUMNS, SENTENCE_COLUMNS
 from annotations.services import MAX_BULK_ANNOTATIONS, REVIEW_DECISIONS
 
 # Offsets and ids beyond this are never valid; bounding them keeps them inside every
@@ -94,7 +95,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 class SentenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Sentence
-        fields = ["id", "index", "start", "end", "text", "paragraph"]
+        fields = list(SENTENCE_COLUMNS)
         read_only_fields = fields
 
 
@@ -122,16 +123,9 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
+        # The columns ``representation.document_detail`` reads, then the counts.
         fields = [
-            "id",
-            "project",
-            "title",
-            "url",
-            "publisher",
-            "published_at",
-            "language",
-            "content_hash",
-            "created_at",
+            *DOCUMENT_COLUMNS,
             "sentence_count",
             "annotation_count",
             "annotated_sentence_count",
