@@ -17,6 +17,7 @@ from annotations.models import (
     VerificationStatus,
 )
 from annotations.services import assignments
+from annotations.services.history_sql import history_insert_sql
 from annotations.services.versions import ExpectedVersion, take_next_version
 
 
@@ -267,22 +268,13 @@ def _create_with_history(objects: list, model, user) -> None:
         bulk_create_with_history(objects, model, default_user=user)
         return
     model.objects.bulk_create(objects)
-    history = model.history.model
     quote = connection.ops.quote_name
-    copied = [quote(field.column) for field in history.tracked_fields]
-    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    columns = ", ".join(copied + [quote(name) for name in extra])
-    pk = quote(model._meta.pk.column)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     ids = [obj.pk for obj in objects]
-    # Only names from the models are interpolated; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({columns}) "  # noqa: S608
-        f"SELECT {', '.join(copied)}, %s, NULL, '+', %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) ORDER BY {pk}"
-    )
+    source = f"{table} WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) ORDER BY {pk}"
     when = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [when, user.pk, *ids])
+        cursor.execute(history_insert_sql(model, source), [when, None, "+", user.pk, *ids])
 
 
 def create_annotation(*, user, sentence: Sentence, claim_type: ClaimType, **fields) -> Annotation:
