@@ -217,6 +217,16 @@ def represent(annotation: Annotation, sources=None) -> dict:
     return _annotation_dict(row, items, timezone.get_current_timezone())
 
 
+def represent_written(row: dict) -> dict:
+    """A row a create just wrote, as the API shows it, without reading it back.
+
+    ``row`` has the keys of ``ANNOTATION_COLUMNS`` and ``"sources"``: value lists in
+    ``SOURCE_COLUMNS`` order (``services.create_annotations_sql`` returns such rows).
+    """
+    sources = [source_dict(*values) for values in row["sources"]]
+    return _annotation_dict(row, sources, timezone.get_current_timezone())
+
+
 DOCUMENT_COLUMNS = (
     "id",
     "project",

@@ -11,12 +11,13 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from annotations import representation, services
-from annotations.api import history, schema
+from annotations.api import annotation_input, history, schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.concurrency import etag_for, expected_version
 from annotations.api.errors import django_validation_detail
 from annotations.api.filters import AnnotationFilter
 from annotations.api.pagination import BoundedCountPagination
+from annotations.api.parsers import require_body
 from annotations.api.serializers import (
     AnnotationBulkSerializer,
     AnnotationCreateSerializer,
@@ -26,6 +27,7 @@ from annotations.api.serializers import (
     ReviewSerializer,
 )
 from annotations.models import Annotation
+from annotations.services import annotations_sql
 
 
 def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_OK, headers=None):
@@ -83,12 +85,41 @@ class AnnotationListView(ApiListView):
         description="Creates an annotation; the response carries its version as the ETag.",
     )
     def post(self, request):
+        created = _create_fast(request, annotation_input.create_item)
+        if created is not None:
+            row = created[0]
+            return Response(
+                representation.represent_written(row),
+                status=status.HTTP_201_CREATED,
+                headers={
+                    "ETag": f'"{row["version"]}"',
+                    "Location": reverse("api-annotation-detail", args=[row["id"]]),
+                },
+            )
         data = self.parse(AnnotationCreateSerializer)
         annotation = services.create_annotation(user=request.user, **data)
         location = reverse("api-annotation-detail", args=[annotation.pk])
         return annotation_response(
             annotation, status_code=status.HTTP_201_CREATED, headers={"Location": location}
         )
+
+
+def _create_fast(request, read):
+    """The rows stored by the PostgreSQL fast path, or None for the general path.
+
+    ``read`` turns the body into items (``annotation_input``); it and the service both
+    answer None for anything they leave to the serializers and ``services.create_annotations``,
+    which then answer it, errors included.
+    """
+    if not annotations_sql.available():
+        return None
+    require_body(request)
+    items = read(request.data)
+    if items is None:
+        return None
+    return services.create_annotations_sql(
+        user=request.user, items=items if isinstance(items, list) else [items]
+    )
 
 
 BULK_CREATED = inline_serializer(
@@ -121,6 +152,11 @@ class AnnotationBulkView(ApiView):
         '{"annotations": {"<index>": {...}}} and nothing is stored.',
     )
     def post(self, request):
+        created = _create_fast(request, annotation_input.bulk_items)
+        if created is not None:
+            return Response(
+                {"created": [row["id"] for row in created]}, status=status.HTTP_201_CREATED
+            )
         items, invalid = self.parse(AnnotationBulkSerializer)["annotations"]
         try:
             annotations = services.create_annotations(

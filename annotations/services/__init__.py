@@ -20,6 +20,7 @@ from annotations.services.annotations import (
     set_verification_status,
     update_annotation,
 )
+from annotations.services.annotations_sql import create_annotations_sql
 from annotations.services.assignments import (
     AssignResult,
     assign_document,
@@ -110,6 +111,7 @@ __all__ = [
     "copy_claim_verdict",
     "create_annotation",
     "create_annotations",
+    "create_annotations_sql",
     "create_claim",
     "create_claim_type",
     "create_project",

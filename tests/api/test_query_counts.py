@@ -150,9 +150,14 @@ def test_saving_runs_a_fixed_number_of_queries(client_for, project, annotator, s
     )
 
     assert response.status_code == 201 and changed_response.status_code == 200
-    # claim type; sentence with the caller's role; annotation, its history, sources, theirs;
-    # the assignment hook's conditional UPDATE
-    assert len(created) == 7, created
+    if connection.vendor == "postgresql":
+        # what the items name, visible to the caller; one statement writing the annotation,
+        # its history, sources, theirs, and the assignment hook (services.annotations_sql)
+        assert len(created) == 2, created
+    else:
+        # claim type; sentence with the caller's role; annotation, its history, sources,
+        # theirs; the assignment hook's conditional UPDATE
+        assert len(created) == 7, created
     # the annotation with the caller's role; its sources
     assert len(shown) == 2, shown
     # the same two reads; the conditional UPDATE; its history row; the assignment hook
