@@ -43,7 +43,7 @@ def bodies(project):
         "start": sentences[1].start + 7,
         "end": sentences[1].end - 1,
         "verification_status": "mostly_false",
-        "rationale": "  Kept as written.\n",
+        "rationale": '  Kept "as" {written}, \\ NULL, ünïcode.\n',  # array-literal traps
         "claim": claim.pk,
         "sources": [
             {"url": "https://a.example/x", "stance": "refutes", "accessed_at": "2024-02-29"},
@@ -56,7 +56,7 @@ def bodies(project):
             "sentence": sentences[2].pk,
             "claim_type": statistic.pk,
             "claim": None,
-            "sources": [{"url": "https://c.example/", "stance": "supports"}],
+            "sources": [{"url": "https://c.example/", "stance": "supports", "title": "{a,b}"}],
         },
         {"sentence": sentences[3].pk, "claim_type": statistic.pk, "start": sentences[3].start},
     ]
