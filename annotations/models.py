@@ -265,6 +265,11 @@ class Claim(models.Model):
         return self.verification_status in VERIFIED_STATUSES
 
 
+def span_inside(sentence_start: int, sentence_end: int, start: int, end: int) -> bool:
+    """Is ``[start, end)`` a non-empty span inside the sentence? (``Annotation.clean``)"""
+    return sentence_start <= start < end <= sentence_end
+
+
 class Annotation(models.Model):
     """One claim found in one sentence, with its verdict and editorial review.
 
@@ -358,7 +363,7 @@ class Annotation(models.Model):
             claim_type = self.claim_type
         except (Sentence.DoesNotExist, ClaimType.DoesNotExist):
             return  # clean_fields() has already reported the missing or unknown row
-        in_sentence = sentence.start <= (self.start or 0) < (self.end or 0) <= sentence.end
+        in_sentence = span_inside(sentence.start, sentence.end, self.start or 0, self.end or 0)
         if self.start is None or self.end is None or not in_sentence:
             errors["start" if self.start is None else "end"] = messages.SPAN_OUTSIDE
         if claim_type.project_id != self.project_id:

@@ -33,6 +33,7 @@ from annotations.models import (
     ReviewState,
     Sentence,
     Source,
+    span_inside,
 )
 from annotations.models import Assignment as AssignmentModel
 from annotations.services.annotations import MAX_BULK_ANNOTATIONS
@@ -255,9 +256,10 @@ def create_annotations_sql(*, user, items: list[dict]) -> list[dict] | None:
     """Store ``items`` (as ``annotation_input.create_item`` reads them) for ``user``.
 
     Returns, in order, each new annotation as a row of ``representation.ANNOTATION_COLUMNS``
-    with its ``"sources"`` (dicts as ``representation.source_dict`` makes them); or None
-    when any item needs the general path. A span saved concurrently raises today's
-    duplicate ``ValidationError``; nothing is stored then.
+    with its ``"sources"`` (value lists in ``representation.SOURCE_COLUMNS`` order, for
+    ``representation.represent_written``); or None when any item needs the general path.
+    A span saved concurrently raises today's duplicate ``ValidationError``; nothing is
+    stored then.
     """
     if not (user.is_authenticated and user.is_active) or len(items) > MAX_BULK_ANNOTATIONS:
         return None
@@ -272,8 +274,9 @@ def create_annotations_sql(*, user, items: list[dict]) -> list[dict] | None:
         start = first if item["start"] is None else item["start"]
         end = last if item["end"] is None else item["end"]
         key = (item["sentence"], start, end)
+        # What ``Annotation.clean`` and ``_duplicates`` refuse; visibility stood for the role.
         if (
-            not first <= start < end <= last
+            not span_inside(first, last, start, end)
             or claim_type[0] != project
             or (item["claim"] is not None and claims.get(item["claim"]) != project)
             or key in spans
