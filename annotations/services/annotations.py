@@ -295,6 +295,9 @@ def create_annotations(*, user, items: list[dict | None], invalid=None) -> list[
     still checked, so that all problems are reported together. Raises
     ``BulkValidationError`` naming every bad item by index (nothing is stored), and
     ``PermissionDenied`` if any item is in a project the user may not annotate.
+
+    On PostgreSQL the API stores valid items through ``annotations_sql`` instead, which
+    must leave the same rows (``tests/api/test_create_sql.py``): change both together.
     """
     if len(items) > MAX_BULK_ANNOTATIONS:
         raise ValidationError(messages.BULK_TOO_MANY.format(limit=MAX_BULK_ANNOTATIONS))

@@ -171,6 +171,7 @@ def note_activity(*, user, document_ids: Iterable[int]) -> None:
 
     Called by every annotation save, so it costs one conditional UPDATE and nothing else
     unless it moved an assignment (once in its life), which is then written to history.
+    ``annotations_sql`` does the same inside its create statement: change both together.
     """
     moved_at = timezone.now()
     mine = Assignment.objects.filter(document_id__in=set(document_ids), assignee_id=user.pk)
