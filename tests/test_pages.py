@@ -273,9 +273,12 @@ def test_workspace_passes_annotations_claim_types_and_the_user_as_json(
 
 def test_workspace_shows_hostile_text_as_text(login, owner, project):
     document = make_document(project, text=HOSTILE_TEXT, title="<b>Bold</b> title")
+    breakout = "</script><script>alert(2)</script> & <!--"
+    make_annotation(document, user=owner, rationale=breakout)  # its JSON goes in the page
     response = login(owner).get(reverse("annotate", args=[document.pk]))
     html = response.content.decode()
-    assert "<script>alert" not in html
+    assert "<script>alert" not in html and "<!--" not in html
+    assert workspace_data(response)["annotations"][0]["rationale"] == breakout
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="javascript:' not in html
