@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -380,3 +381,19 @@ def test_workspace_data_gives_the_claims_urls_seen_before_needs(login, annotator
         "/api/v1/claims/similar/",
         "/claims/0/",
     )
+
+
+def test_the_text_is_escaped_sentence_by_sentence_even_with_nul_in_it():
+    from annotations.selectors_pages import Paragraph
+    from annotations.templatetags.workspace import document_paragraphs
+
+    def sentence(n, text):
+        return {"id": n, "index": n, "start": n, "end": n + 1, "text": text}
+
+    for texts in (["a<b>&\"'", "<i>", "ok"], ["nul \0 <i>", "<b>", "x"]):
+        paragraphs = [Paragraph(0, [sentence(0, texts[0]), sentence(1, texts[1])])]
+        paragraphs.append(Paragraph(1, [sentence(2, texts[2])]))
+        html = str(document_paragraphs(paragraphs))
+        shown = re.findall(r'<span class="st">(.*?)</span>', html)
+        assert shown == [escape(text) for text in texts]
+        assert html.count('<p class="para">') == 2

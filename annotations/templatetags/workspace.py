@@ -23,21 +23,28 @@ def document_paragraphs(paragraphs):
     """
     if not paragraphs:
         return mark_safe('<p class="empty">This document has no sentences.</p>\n')
-    return mark_safe(  # noqa: S308 - every piece of text is escaped just below
+    sentences = [s for paragraph in paragraphs for s in paragraph.sentences]
+    texts = iter(_escaped([s["text"] for s in sentences]))
+    return mark_safe(  # noqa: S308 - every piece of text is escaped (``_escaped``)
         "".join(
-            f'<p class="para">{_sentence_spans(paragraph.sentences)}</p>\n'
+            '<p class="para">'
+            + "".join(
+                f'<span class="s" id="s-{s["index"]:d}" data-id="{s["id"]:d}" '
+                f'data-start="{s["start"]:d}" data-end="{s["end"]:d}" tabindex="-1">'
+                f'<span class="st">{next(texts)}</span></span> '
+                for s in paragraph.sentences
+            )
+            + "</p>\n"
             for paragraph in paragraphs
         )
     )
 
 
-def _sentence_spans(sentences) -> str:
-    return "".join(
-        f'<span class="s" id="s-{s["index"]:d}" data-id="{s["id"]:d}" '
-        f'data-start="{s["start"]:d}" data-end="{s["end"]:d}" tabindex="-1">'
-        f'<span class="st">{escape(s["text"])}</span></span> '
-        for s in sentences
-    )
+def _escaped(texts: list[str]) -> list[str]:
+    """Each text HTML-escaped, in one ``escape`` of them all joined by NUL (which escaping
+    leaves as it is): 500 calls cost more than escaping the whole text once."""
+    escaped = escape("\0".join(texts)).split("\0")
+    return escaped if len(escaped) == len(texts) else [escape(text) for text in texts]
 
 
 _django_encoder = DjangoJSONEncoder()
