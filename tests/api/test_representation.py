@@ -246,3 +246,25 @@ def test_each_caller_gets_their_own_rows_from_the_compiled_queries(
     assert seen(annotator) == ([mine.pk], 1)
     assert seen(other) == ([theirs.pk], 1)
     assert seen(owner) == ([mine.pk, theirs.pk], 2)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [representation._document_detail_queryset, representation._document_annotations_json],
+)
+def test_compiled_sql_is_what_the_orm_builds_for_each_caller(
+    build, project, owner, reviewer, annotator, outsider, document
+):
+    """The SQL compiled once for stand-in ids, with the ids swapped, is exactly the SQL the
+    ORM builds for the real caller and document (``for_user`` and ``visible_to`` branch
+    only on what ``compiled`` keys its cache by)."""
+    staff = UserFactory(is_staff=True)
+    root = UserFactory(is_superuser=True)
+    inactive = UserFactory(is_active=False)
+    for user in (owner, reviewer, annotator, outsider, staff, root, inactive):
+        query = representation.compiled(build, user, document.pk)
+        if not user.is_active:
+            assert query is None
+            continue
+        sql, params = build(user, document.pk).query.sql_with_params()
+        assert query == (sql, list(params)), user
