@@ -50,7 +50,7 @@ def blind_document_ids(user):
 def visible_annotations(user, prefix: str = "") -> models.Q:
     """Which annotations (or their history rows, through ``prefix``) ``user`` may see,
     membership aside: their own, and anyone's on documents they do not annotate blind."""
-    if not user.is_authenticated or user.is_superuser:
+    if not user.is_authenticated or user.is_superuser:  # see ``for_user``: nothing else
         return models.Q()
     return models.Q(**{f"{prefix}annotator_id": user.pk}) | ~models.Q(
         **{f"{prefix}document_id__in": blind_document_ids(user)}
@@ -63,6 +63,8 @@ class ScopedToProjectQuerySet(models.QuerySet):
     project_field = "project"
 
     def for_user(self, user):
+        # ``representation.compiled`` reuses SQL built for one user for every user alike in
+        # is_authenticated, is_active and is_superuser: branch on nothing else of the user.
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:

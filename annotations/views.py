@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations import messages, permissions
 from annotations.forms import AddDocumentForm, AssignDocumentsForm, DocumentListForm, LoginForm
 from annotations.models import Document, Project
+from annotations.querysets import with_caller_role
 from annotations.selectors_pages import (
     claim_page,
     documents_for_project,
@@ -164,10 +165,9 @@ def assign_documents(request, pk):
 @ensure_csrf_cookie
 def annotate(request, pk):
     """The annotation workspace. A fixed number of queries whatever the document's size."""
-    document = get_object_or_404(
-        Document.objects.for_user(request.user).select_related("project"), pk=pk
-    )
-    role = permissions.role_in(request.user, document.project_id)
+    documents = Document.objects.for_user(request.user).select_related("project")
+    document = get_object_or_404(with_caller_role(documents, request.user, "project"), pk=pk)
+    role = permissions.role_in(request.user, document.project_id, annotated=document)
     grouped = paragraphs(document)
     sentence_count = sum(len(paragraph.sentences) for paragraph in grouped)
     context = {

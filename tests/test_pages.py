@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -273,9 +274,12 @@ def test_workspace_passes_annotations_claim_types_and_the_user_as_json(
 
 def test_workspace_shows_hostile_text_as_text(login, owner, project):
     document = make_document(project, text=HOSTILE_TEXT, title="<b>Bold</b> title")
+    breakout = "</script><script>alert(2)</script> & <!--"
+    make_annotation(document, user=owner, rationale=breakout)  # its JSON goes in the page
     response = login(owner).get(reverse("annotate", args=[document.pk]))
     html = response.content.decode()
-    assert "<script>alert" not in html
+    assert "<script>alert" not in html and "<!--" not in html
+    assert workspace_data(response)["annotations"][0]["rationale"] == breakout
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="javascript:' not in html
@@ -377,3 +381,19 @@ def test_workspace_data_gives_the_claims_urls_seen_before_needs(login, annotator
         "/api/v1/claims/similar/",
         "/claims/0/",
     )
+
+
+def test_the_text_is_escaped_sentence_by_sentence_even_with_nul_in_it():
+    from annotations.selectors_pages import Paragraph
+    from annotations.templatetags.workspace import document_paragraphs
+
+    def sentence(n, text):
+        return {"id": n, "index": n, "start": n, "end": n + 1, "text": text}
+
+    for texts in (["a<b>&\"'", "<i>", "ok"], ["nul \0 <i>", "<b>", "x"]):
+        paragraphs = [Paragraph(0, [sentence(0, texts[0]), sentence(1, texts[1])])]
+        paragraphs.append(Paragraph(1, [sentence(2, texts[2])]))
+        html = str(document_paragraphs(paragraphs))
+        shown = re.findall(r'<span class="st">(.*?)</span>', html)
+        assert shown == [escape(text) for text in texts]
+        assert html.count('<p class="para">') == 2

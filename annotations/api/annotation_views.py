@@ -15,7 +15,7 @@ from annotations.api import annotation_input, history, schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.concurrency import etag_for, expected_version
 from annotations.api.errors import django_validation_detail
-from annotations.api.filters import AnnotationFilter
+from annotations.api.filters import MAX_ID, AnnotationFilter, require_visible_document
 from annotations.api.pagination import BoundedCountPagination
 from annotations.api.parsers import require_body
 from annotations.api.serializers import (
@@ -50,6 +50,23 @@ class AnnotationQuerysetMixin:
         return Annotation.objects.for_user(self.request.user).for_editing(self.request.user)
 
 
+# Query parameters of ``GET /annotations/?document=<id>``, what clients load a document with.
+DOCUMENT_ONLY_PARAMS = frozenset({"document", "page", "page_size"})
+
+
+def document_only(params) -> int | None:
+    """The id asked for when the query is only ``document`` (with page and page size, each
+    once, as plain positive numbers), else None: anything else, or any value the filters
+    and validation would reject, takes the filters' way and gets their answer."""
+    if "document" not in params or not params.keys() <= DOCUMENT_ONLY_PARAMS:
+        return None
+    values = [params.getlist(name) for name in params]
+    if any(len(given) != 1 or not given[0].isascii() or not given[0].isdigit() for given in values):
+        return None
+    document = int(params["document"])
+    return document if 1 <= document <= MAX_ID else None
+
+
 class AnnotationListView(ApiListView):
     """Annotations of your projects, filtered; anyone in the project may add one."""
 
@@ -70,9 +87,27 @@ class AnnotationListView(ApiListView):
         return Annotation.objects.for_user(self.request.user)
 
     def list(self, request, *args, **kwargs):
-        rows = representation.annotation_values(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(representation.represent_rows(page))
+        # The filters' 404 for a project or document the caller cannot see is only checked
+        # when no row matches (see ``VisibleIdFilter``), and before any error of the page.
+        request.deferred_visibility_checks = checks = []
+        try:
+            document = document_only(request.query_params)
+            if document is not None:  # a document's data: its SQL is compiled once
+                checks.append(lambda: require_visible_document(request.user, document))
+                page = representation.document_annotations(
+                    request.user, document, self.paginate_queryset
+                )
+            else:
+                queryset = self.filter_queryset(self.get_queryset())
+                page = representation.annotation_list(queryset, self.paginate_queryset)
+        except (exceptions.NotFound, exceptions.ValidationError):
+            for check in checks:
+                check()
+            raise
+        if self.paginator.count == 0:
+            for check in checks:
+                check()
+        return self.get_paginated_response(page)
 
     @extend_schema(
         request=AnnotationCreateSerializer,

@@ -5,6 +5,8 @@ that does not exist; other ids simply match nothing, since every list is already
 to the caller's projects.
 """
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django_filters.constants import EMPTY_VALUES
@@ -21,6 +23,8 @@ from annotations.models import (
     VerificationStatus,
 )
 
+MAX_ID = 2**63 - 1
+
 
 class IdFilter(django_filters.NumberFilter):
     """A positive integer id; anything else answers 400 naming the parameter."""
@@ -29,12 +33,18 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
 
 class VisibleIdFilter(IdFilter):
-    """An id of a project or document that must be among the caller's (404 otherwise)."""
+    """An id of a project or document that must be among the caller's (404 otherwise).
+
+    A view that sets ``request.deferred_visibility_checks`` to a list gets the checks
+    appended there instead, to run only when no row matches: in a list already limited to
+    the caller's projects, any row of that project or document proves it is theirs, and
+    the query that checks it is saved.
+    """
 
     def __init__(self, *args, model, not_found: str, **kwargs):
         self.visible_model = model  # not ``model``: FilterSet sets that to its own model
@@ -44,10 +54,27 @@ class VisibleIdFilter(IdFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        user = self.parent.request.user
-        if not self.visible_model.objects.for_user(user).filter(pk=value).exists():
-            raise NotFound(self.not_found.format(key=value))
+        request = self.parent.request
+        check = partial(self.require_visible, request.user, value)
+        deferred = getattr(request, "deferred_visibility_checks", None)
+        if deferred is None:
+            check()
+        else:
+            deferred.append(check)
         return super().filter(qs, value)
+
+    def require_visible(self, user, value):
+        require_visible(self.visible_model, user, value, self.not_found)
+
+
+def require_visible(model, user, pk, not_found: str) -> None:
+    if not model.objects.for_user(user).filter(pk=pk).exists():
+        raise NotFound(not_found.format(key=pk))
+
+
+def require_visible_document(user, pk) -> None:
+    """404 as the ``document`` filter answers, unless the document is in ``user``'s projects."""
+    require_visible(Document, user, pk, messages.EXPORT_NO_SUCH_DOCUMENT)
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):

@@ -270,8 +270,7 @@ class DocumentDetailView(ApiView):
     def get(self, request, pk):
         # Rendered from plain rows (``DocumentDetailSerializer`` describes the same shape).
         RejectUnknownQueryParams().filter_queryset(request, None, self)
-        documents = Document.objects.for_user(request.user)
-        document = representation.document_detail(documents, pk, request.user)
+        document = representation.document_detail(request.user, pk)
         if document is None:
             raise Http404("No Document matches the given query.")  # as get_object() says
         return Response(document)

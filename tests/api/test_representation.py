@@ -7,14 +7,18 @@ schema; these tests prove the fast, row-based representation renders exactly tha
 import json
 from datetime import UTC, datetime
 
+import orjson
 import pytest
+from django.db import connection
 
-from annotations import services
+from annotations import representation, services
 from annotations.api.serializers import AnnotationSerializer, DocumentDetailSerializer
 from annotations.api.views import document_detail_queryset
 from annotations.models import Annotation
 from annotations.selectors_pages import annotation_rows
-from tests.factories import make_annotation
+from tests.factories import UserFactory, make_annotation, make_document
+
+TEXT = "First claim here. Second claim there. Third one. Fourth at last."
 
 
 def plain(data):
@@ -61,7 +65,7 @@ def test_list_detail_and_workspace_render_what_the_serializer_describes(
 
     assert listed.json()["results"] == expected
     assert details == expected
-    assert annotation_rows(document, annotator) == expected
+    assert plain_json(annotation_rows(document, annotator)) == expected
     assert expected[2]["created_at"] == "2026-11-30T12:00:00Z"
 
 
@@ -111,3 +115,156 @@ def test_document_detail_renders_what_the_serializer_describes(
     assert response.json() == plain(DocumentDetailSerializer(rows).data)
     assert response.json()["annotation_count"] == 3
     assert response.json()["approved_count"] == 1
+
+
+# --- PostgreSQL writes the same JSON -------------------------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL writes the JSON only there"
+)
+HOSTILE = 'quote " backslash \\ newline \n tab \t bell \x07 </script> ünïcode 🦆 \u2028'
+
+
+@pytest.fixture
+def rich(document, annotator, reviewer, owner):
+    """Annotations with everything that could be written differently: sources with and
+    without dates, hostile text, a claim, a review, null and whole-second timestamps."""
+    sentence = document.sentences.get(index=1)
+    hostile = make_annotation(
+        document,
+        user=annotator,
+        sentence_index=1,
+        start=sentence.start + 2,
+        end=sentence.start + 9,
+        rationale=HOSTILE,
+        sources=[
+            {"url": 'https://example.org/ü?q="x"', "title": HOSTILE, "stance": "supports"},
+            {"url": "https://example.org/a", "accessed_at": "2026-11-01", "excerpt": HOSTILE},
+            {"url": "https://example.org/c", "publisher": "Büro"},
+        ],
+    )
+    reviewed = make_annotation(document, user=annotator, sentence_index=0)
+    services.review_annotation(
+        user=reviewer, annotation=reviewed, decision="request_changes", comment=HOSTILE
+    )
+    claimed = make_annotation(document, user=reviewer, sentence_index=2)
+    services.create_claim(
+        user=reviewer, project=document.project, text="A claim", annotations=[claimed.pk]
+    )
+    whole = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
+    Annotation.objects.filter(pk=claimed.pk).update(created_at=whole, updated_at=whole)
+    document.published_at = datetime(2026, 3, 2, 14, 30, 0, 120000, tzinfo=UTC)
+    document.save()
+    return [hostile, reviewed, claimed]
+
+
+def python_path(monkeypatch):
+    monkeypatch.setattr(representation, "json_in_sql", lambda: False)
+
+
+@postgresql_only
+def test_postgresql_writes_the_json_that_python_writes(
+    client_for, annotator, reviewer, owner, document, rich, monkeypatch
+):
+    assert representation.json_in_sql()
+    pk, project = document.pk, document.project_id
+    urls = [
+        f"/api/v1/documents/{pk}/",
+        f"/api/v1/annotations/?document={pk}",
+        f"/api/v1/annotations/?document={pk}&page_size=2",
+        f"/api/v1/annotations/?document={pk}&page_size=2&page=2",
+        f"/api/v1/annotations/?project={project}&ordering=-updated_at",
+    ]
+    users = [annotator, reviewer, owner, UserFactory(is_superuser=True)]
+
+    def responses():
+        return [
+            [client_for(user).get(url).json() for url in urls]
+            + [plain_json(annotation_rows(document, user))]
+            for user in users
+        ]
+
+    in_sql = responses()
+    python_path(monkeypatch)
+    in_python = responses()
+
+    assert in_sql == in_python
+    assert in_sql[0][1]["count"] == 3
+    assert in_sql[0][0]["sentences"][0]["text"]
+    assert {source["title"] for source in in_sql[0][1]["results"][1]["sources"]} >= {HOSTILE}
+
+
+def plain_json(data):
+    return orjson.loads(orjson.dumps(data))
+
+
+@postgresql_only
+def test_a_document_without_annotations_or_sentences_in_sql(client_for, annotator, project):
+    document = make_document(project, text="One sentence only.")
+    document.sentences.all().delete()  # only possible by hand: keeps the counts' edge case
+    response = client_for(annotator).get(f"/api/v1/documents/{document.pk}/")
+
+    assert response.json()["sentences"] == []
+    assert response.json()["sentence_count"] == 0
+    assert response.json()["annotation_count"] == 0
+
+
+def test_other_time_zones_are_rendered_by_python(
+    client_for, annotator, document, annotations, settings
+):
+    settings.TIME_ZONE = "America/New_York"
+    expected = serializer_view(document)
+
+    listed = client_for(annotator).get("/api/v1/annotations/", {"document": document.pk})
+
+    assert not representation.json_in_sql()
+    assert listed.json()["results"] == expected
+    assert expected[0]["created_at"].endswith("-05:00")
+
+
+def test_each_caller_gets_their_own_rows_from_the_compiled_queries(
+    client_for, project, owner, annotator
+):
+    """The list's and the detail's SQL is compiled once for every caller of the same kind;
+    the caller's id must still decide what they see (independent annotation here)."""
+    other = UserFactory()
+    services.add_member(project=project, user=other, role="annotator")
+    project.independent_annotation = True
+    project.save()
+    document = make_document(project, text=TEXT)
+    for user in (annotator, other):
+        services.assign_document(user=owner, document=document, assignee=user)
+    mine = make_annotation(document, user=annotator)
+    theirs = make_annotation(document, user=other)
+
+    def seen(user):
+        client = client_for(user)
+        listed = client.get("/api/v1/annotations/", {"document": document.pk}).json()
+        detail = client.get(f"/api/v1/documents/{document.pk}/").json()
+        return [row["id"] for row in listed["results"]], detail["annotation_count"]
+
+    assert seen(annotator) == ([mine.pk], 1)
+    assert seen(other) == ([theirs.pk], 1)
+    assert seen(owner) == ([mine.pk, theirs.pk], 2)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [representation._document_detail_queryset, representation._document_annotations_json],
+)
+def test_compiled_sql_is_what_the_orm_builds_for_each_caller(
+    build, project, owner, reviewer, annotator, outsider, document
+):
+    """The SQL compiled once for stand-in ids, with the ids swapped, is exactly the SQL the
+    ORM builds for the real caller and document (``for_user`` and ``visible_to`` branch
+    only on what ``compiled`` keys its cache by)."""
+    staff = UserFactory(is_staff=True)
+    root = UserFactory(is_superuser=True)
+    inactive = UserFactory(is_active=False)
+    for user in (owner, reviewer, annotator, outsider, staff, root, inactive):
+        query = representation.compiled(build, user, document.pk)
+        if not user.is_active:
+            assert query is None
+            continue
+        sql, params = build(user, document.pk).query.sql_with_params()
+        assert query == (sql, list(params)), user
