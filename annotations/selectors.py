@@ -368,22 +368,26 @@ class _AmongIds:
     def __init__(self, queryset, column: str):
         self.queryset = queryset
         self.column = column
-        self.sql = self.params = self.marker = None
+        self.compiled = None  # (sql, params, the params' stand-in for the ids), set once
 
     def __call__(self, ids) -> list[tuple]:
         if not isinstance(ids, list):  # the portable path's subquery
             return list(self.queryset.filter(**{f"{self.column}__in": ids}))
-        if self.sql is None:
-            table = self.queryset.model._meta.db_table
-            self.marker = []
-            among = RawSQL(  # noqa: S611 (names only; the ids are a parameter)
-                f'"{table}"."{self.column}" = ANY(%s)', (self.marker,), output_field=BooleanField()
-            )
-            self.sql, self.params = self.queryset.filter(among).query.sql_with_params()
-        params = [ids if param is self.marker else param for param in self.params]
+        if self.compiled is None:
+            self.compiled = self._compile()  # one assignment: threads may race to it
+        sql, params, marker = self.compiled
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, [ids if param is marker else param for param in params])
             return cursor.fetchall()
+
+    def _compile(self) -> tuple:
+        table = self.queryset.model._meta.db_table
+        marker = []
+        among = RawSQL(  # noqa: S611 (names only; the ids are a parameter)
+            f'"{table}"."{self.column}" = ANY(%s)', (marker,), output_field=BooleanField()
+        )
+        sql, params = self.queryset.filter(among).query.sql_with_params()
+        return sql, params, marker
 
 
 def _read_related(walk: _Walk, rows: list[tuple], ids) -> tuple:
