@@ -1,7 +1,7 @@
 """Measure one export: throughput and the process's peak memory. One run per process.
 
     .venv/bin/python bench/bench_export.py --project bench-100x1000 --format json \
-        [--documents K] [--chunk-size N]
+        [--documents K] [--chunk-size N] [--portable] [--http]
 
 Runs the same pipeline as ``GET /api/v1/export/annotations`` (selector → exporter →
 64 KiB blocks), encodes every block to UTF-8 as the response would, and throws it away.
@@ -38,6 +38,11 @@ def main():
     parser.add_argument("--format", default="json")
     parser.add_argument("--documents", type=int, help="Only the first K documents.")
     parser.add_argument("--chunk-size", type=int)
+    parser.add_argument(
+        "--portable",
+        action="store_true",
+        help="Read through the portable path on PostgreSQL too (no id arrays, no read-ahead).",
+    )
     parser.add_argument(
         "--http",
         action="store_true",
@@ -77,6 +82,8 @@ def main():
         chunk_size=args.chunk_size or export_chunk_size(),
         with_text=exporter.needs_text,
         with_sentences=exporter.needs_sentences,
+        with_claims=exporter.needs_claims,
+        postgres_paths=False if args.portable else None,
     )
     context = ExportContext.from_settings(filters=filters.describe())
     size = 0
@@ -115,6 +122,7 @@ def report(args, counted, size, seconds, cpu, baseline):
             {
                 "format": args.format,
                 "via": "http" if args.http else "pipeline",
+                "path": "portable" if args.portable else "default",
                 "documents": args.documents,
                 "annotations": counted,
                 "seconds": round(seconds, 3),

@@ -138,8 +138,13 @@ class ExportParamsSerializer(serializers.Serializer):
         )
 
 
-def export_stream(exporter: Exporter, user, filters: ExportFilters, *, chunk_size=None):
-    """The export as text blocks: the one pipeline the view and the command share."""
+def export_stream(
+    exporter: Exporter, user, filters: ExportFilters, *, chunk_size=None, postgres_paths=None
+):
+    """The export as text blocks: the one pipeline the view and the command share.
+
+    ``postgres_paths=False`` reads through the portable path on PostgreSQL too (tests).
+    """
     queryset = annotations_for_export(
         user,
         filters,
@@ -152,6 +157,7 @@ def export_stream(exporter: Exporter, user, filters: ExportFilters, *, chunk_siz
         with_text=exporter.needs_text,
         with_sentences=exporter.needs_sentences,
         with_claims=exporter.needs_claims,
+        postgres_paths=postgres_paths,
     )
     deletions = deletions_for_export(user, filters) if exporter.reports_deletions else ()
     context = ExportContext.from_settings(filters=filters.describe(), deletions=deletions)

@@ -6,6 +6,8 @@ incremental pull) one ``deletion`` line per annotation deleted since ``updated_s
 
 from collections.abc import Iterable, Iterator
 
+from orjson import Fragment
+
 from annotations.exporters.base import ExportContext, Exporter, dumps
 from annotations.selectors import ExportRow
 
@@ -21,20 +23,28 @@ class JsonLinesExporter(Exporter):
     reports_deletions = True
 
     def render(self, rows: Iterable[ExportRow], context: ExportContext) -> Iterator[str]:
+        current = document_json = None
         for row in rows:
-            document = row.document
+            if row.document is not current:
+                current = row.document
+                # Serialized once per document, not once per line.
+                document_json = Fragment(
+                    dumps(
+                        {
+                            "id": current["id"],
+                            "title": current["title"],
+                            "url": current["url"],
+                            "publisher": current["publisher"],
+                            "published_at": current["published_at"],
+                            "language": current["language"],
+                            "project": current["project"],
+                        }
+                    )
+                )
             line = {
                 "type": "annotation",
                 **row.annotation,
-                "document": {
-                    "id": document["id"],
-                    "title": document["title"],
-                    "url": document["url"],
-                    "publisher": document["publisher"],
-                    "published_at": document["published_at"],
-                    "language": document["language"],
-                    "project": document["project"],
-                },
+                "document": document_json,
                 "sentence": row.sentence,
             }
             yield dumps(line) + "\n"
