@@ -51,7 +51,10 @@ def annotation_for_editing(user, pk: int) -> Annotation | None:
     (as ``Annotation.objects.for_user(user).for_editing(user)`` gives them).
     """
     if not enabled():
-        return Annotation.objects.for_user(user).for_editing(user).filter(pk=pk).first()
+        try:
+            return Annotation.objects.for_user(user).for_editing(user).get(pk=pk)
+        except Annotation.DoesNotExist:
+            return None
     if not user.is_authenticated or not user.is_active or not 0 < pk <= MAX_ID:
         return None
     with connection.cursor() as cursor:
@@ -82,8 +85,12 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-# The user columns an annotation is shown with (its annotator's and reviewer's names).
-USER_FIELDS = ("id", "username")
+def _user_fields() -> tuple[str, str]:
+    """The user columns an annotation is shown with: its annotator's and reviewer's names."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    return (user_model._meta.pk.attname, user_model.USERNAME_FIELD)
 
 
 @functools.cache
@@ -109,9 +116,9 @@ def _read_sql() -> str:
         f"WHERE s.id = a.sentence_id), "
         f"(SELECT {_json_row(ClaimType, 'c')} FROM {_table(ClaimType)} c "
         f"WHERE c.id = a.claim_type_id), "
-        f"(SELECT {_json_row(user_model, 'u', USER_FIELDS)} FROM {_table(user_model)} u "
+        f"(SELECT {_json_row(user_model, 'u', _user_fields())} FROM {_table(user_model)} u "
         f"WHERE u.id = a.annotator_id), "
-        f"(SELECT {_json_row(user_model, 'r', USER_FIELDS)} FROM {_table(user_model)} r "
+        f"(SELECT {_json_row(user_model, 'r', _user_fields())} FROM {_table(user_model)} r "
         f"WHERE r.id = a.reviewed_by_id), "
         f"(SELECT json_agg({_json_row(Source, 'x')} ORDER BY x.position, x.id) "
         f"FROM {_table(Source)} x WHERE x.annotation_id = a.id) "
@@ -151,9 +158,12 @@ def _annotation_from_row(user, row) -> Annotation | None:
         return None
     annotation.sentence = _instance(Sentence, sentence)
     annotation.claim_type = _instance(ClaimType, claim_type)
-    annotation.annotator = _instance(user_model, annotator, USER_FIELDS)
-    annotation.reviewed_by = _instance(user_model, reviewer, USER_FIELDS) if reviewer else None
+    names = _user_fields()
+    annotation.annotator = _instance(user_model, annotator, names)
+    annotation.reviewed_by = _instance(user_model, reviewer, names) if reviewer else None
     items = [_instance(Source, values) for values in sources or []]
+    for item in items:  # as prefetch_related leaves them
+        Source.annotation.field.set_cached_value(item, annotation)
     cached = Source.objects.filter(annotation=annotation)
     cached._result_cache, cached._prefetch_done = items, True
     annotation._prefetched_objects_cache = {"sources": cached}
