@@ -117,7 +117,7 @@ def _write(annotation: Annotation, *, user, expected_version: int | None) -> Non
     )
 
 
-def _write_sql(annotation: Annotation, *, user, expected_version, activity=False):
+def _write_at_once(annotation: Annotation, *, user, expected_version, activity=False):
     """``_write`` (and, with ``activity``, ``note_activity``) as one PostgreSQL statement."""
     stored = annotation_updates.save(
         annotation, user=user, expected_version=expected_version, activity=activity
@@ -375,7 +375,7 @@ def update_annotation(
     annotation._history_user = user
     try:
         if sources is None and annotation_updates.enabled():
-            _write_sql(annotation, user=user, expected_version=based_on, activity=True)
+            _write_at_once(annotation, user=user, expected_version=based_on, activity=True)
         else:
             with transaction.atomic():
                 _write(annotation, user=user, expected_version=based_on)
@@ -426,7 +426,7 @@ def review_annotation(
     annotation._history_user = user
     annotation._change_reason = f"review: {decision}"
     if annotation_updates.enabled():
-        _write_sql(annotation, user=user, expected_version=based_on)
+        _write_at_once(annotation, user=user, expected_version=based_on)
     else:
         with transaction.atomic():
             _write(annotation, user=user, expected_version=based_on)
