@@ -1,4 +1,5 @@
-"""Measure API latency on the bench corpus: lists, a document's data, saves and bulk saves.
+"""Measure API latency on the bench corpus: lists, a document's data, saves, changes (PATCH
+with If-Match, a review) and bulk saves.
 
     .venv/bin/python bench/bench_api.py --project bench-100x1000 [--repeat 30]
 
@@ -154,16 +155,33 @@ def main():
         )
 
         def update(item):
-            return client.patch(
+            response = client.patch(
                 f"{api}/annotations/{item['id']}/",
                 {"verification_status": "false", "rationale": "Bench, updated."},
                 content_type="application/json",
                 HTTP_IF_MATCH=f'"{item["version"]}"',
             )
+            item["version"] = response.json()["version"]
+            return response
 
         measure(
             "PATCH annotations/{id}/ (If-Match)",
             [lambda item=item: update(item) for item in created],
+            results,
+            expect=200,
+        )
+
+        def review(item):
+            return client.post(
+                f"{api}/annotations/{item['id']}/review/",
+                {"decision": "approve"},
+                content_type="application/json",
+                HTTP_IF_MATCH=f'"{item["version"]}"',
+            )
+
+        measure(
+            "POST annotations/{id}/review/ (If-Match)",
+            [lambda item=item: review(item) for item in created],
             results,
             expect=200,
         )

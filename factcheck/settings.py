@@ -195,7 +195,7 @@ FACTCHECK_LOGIN_RATE = os.environ.get("THROTTLE_LOGIN", "20/min")
 REST_FRAMEWORK = {
     # Token first, so anonymous requests answer 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",

@@ -4,6 +4,7 @@ Responses are built by ``annotations.representation`` from what the service just
 from plain rows; ``AnnotationSerializer`` describes that shape for the OpenAPI schema.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -27,7 +28,7 @@ from annotations.api.serializers import (
     ReviewSerializer,
 )
 from annotations.models import Annotation
-from annotations.services import annotations_sql
+from annotations.services import annotation_updates, annotations_sql
 
 
 def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_OK, headers=None):
@@ -48,6 +49,13 @@ def annotation_response(annotation: Annotation, *, status_code=status.HTTP_200_O
 class AnnotationQuerysetMixin:
     def get_queryset(self):
         return Annotation.objects.for_user(self.request.user).for_editing(self.request.user)
+
+    def get_object(self):
+        """What ``get_queryset()`` holds for this id, in one query on PostgreSQL."""
+        found = annotation_updates.annotation_for_editing(self.request.user, self.kwargs["pk"])
+        if found is None:
+            raise Http404("No Annotation matches the given query.")
+        return found
 
 
 # Query parameters of ``GET /annotations/?document=<id>``, what clients load a document with.

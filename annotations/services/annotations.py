@@ -16,7 +16,7 @@ from annotations.models import (
     Source,
     VerificationStatus,
 )
-from annotations.services import assignments
+from annotations.services import annotation_updates, assignments
 from annotations.services.history_sql import history_insert_sql
 from annotations.services.versions import ExpectedVersion, take_next_version
 
@@ -115,6 +115,15 @@ def _write(annotation: Annotation, *, user, expected_version: int | None) -> Non
     Annotation.history.bulk_history_create(
         [annotation], update=True, default_user=user, default_change_reason=None
     )
+
+
+def _write_at_once(annotation: Annotation, *, user, expected_version, activity=False):
+    """``_write`` (and, with ``activity``, ``note_activity``) as one PostgreSQL statement."""
+    stored = annotation_updates.save(
+        annotation, user=user, expected_version=expected_version, activity=activity
+    )
+    if stored is None:
+        raise VersionConflict(_current(annotation.pk))
 
 
 def _new_source(annotation: Annotation, position: int, item: dict, source=None) -> Source:
@@ -368,11 +377,14 @@ def update_annotation(
         annotation.review_state = ReviewState.PENDING
     annotation._history_user = user
     try:
-        with transaction.atomic():
-            _write(annotation, user=user, expected_version=based_on)
-            if sources is not None:
-                annotation.saved_sources = _save_sources(annotation, sources, user)
-            assignments.note_activity(user=user, document_ids=[annotation.document_id])
+        if sources is None and annotation_updates.enabled():
+            _write_at_once(annotation, user=user, expected_version=based_on, activity=True)
+        else:
+            with transaction.atomic():
+                _write(annotation, user=user, expected_version=based_on)
+                if sources is not None:
+                    annotation.saved_sources = _save_sources(annotation, sources, user)
+                assignments.note_activity(user=user, document_ids=[annotation.document_id])
     except IntegrityError as exc:
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc
     return annotation
@@ -395,7 +407,6 @@ REVIEW_DECISIONS = {
 }
 
 
-@transaction.atomic
 def review_annotation(
     *,
     user,
@@ -417,7 +428,11 @@ def review_annotation(
     annotation.review_comment = comment or ""
     annotation._history_user = user
     annotation._change_reason = f"review: {decision}"
-    _write(annotation, user=user, expected_version=based_on)
+    if annotation_updates.enabled():
+        _write_at_once(annotation, user=user, expected_version=based_on)
+    else:
+        with transaction.atomic():
+            _write(annotation, user=user, expected_version=based_on)
     return annotation
 
 

@@ -66,3 +66,36 @@ def test_token_requests_need_no_csrf_token(annotator, document):
     )
 
     assert response.status_code == 201
+
+
+def test_a_token_authenticates_its_user_as_the_orm_reads_them(annotator):
+    """The token and user come from one plain query, typed as the ORM types them."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from annotations.api.authentication import TokenAuthentication
+
+    annotator.last_login = annotator.date_joined
+    annotator.save()
+    token = Token.objects.create(user=annotator)
+
+    user, found = TokenAuthentication().authenticate_credentials(token.key)
+
+    stored = get_user_model().objects.get(pk=annotator.pk)
+    fields = [f.attname for f in stored._meta.concrete_fields]
+    assert [getattr(user, name) for name in fields] == [getattr(stored, name) for name in fields]
+    assert user.last_login.tzinfo is not None and user.is_active is True
+    assert (found.key, found.user_id, found.created) == (token.key, token.user_id, token.created)
+
+
+def test_an_inactive_users_token_answers_401(annotator):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=annotator)
+    annotator.is_active = False
+    annotator.save()
+
+    response = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/projects/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User inactive or deleted."}
