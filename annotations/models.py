@@ -149,7 +149,11 @@ class Document(models.Model):
 
 
 class Sentence(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sentences")
+    # No index of its own: the unique (document, index) one serves every lookup by document,
+    # and each import wrote 500 entries into both.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="sentences", db_index=False
+    )
     index = models.PositiveIntegerField(help_text="Position in reading order, from 0.")
     start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
     end = models.PositiveIntegerField(help_text="Offset just past the last character.")

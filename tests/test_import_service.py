@@ -1,7 +1,9 @@
 """``services.import_document``: one document and all its sentences, or nothing."""
 
+import importlib
+
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from annotations import messages, services
 from annotations.models import Document, Sentence
@@ -12,6 +14,20 @@ def import_text(project, text, title="A story"):
     return services.import_document(
         project=project, data=services.DocumentInput(title=title, text=text)
     )
+
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+# What a text COPY would read differently (tabs, backslashes, "\\N", "\\."), quotes, accents,
+# astral characters and a paragraph break.
+AWKWARD = (
+    'Tabs\tand "quotes" \\N stay. A back\\slash and \\. too! \u00c9mile left \U0001f600 early.'
+    "\nA second paragraph \u2014 with a dash. It ends here."
+)
+
+
+def sentence_rows(document) -> list[tuple]:
+    columns = ("index", "start", "end", "paragraph", "text")
+    return list(Sentence.objects.filter(document=document).order_by("index").values_list(*columns))
 
 
 def refused(project, text, title="A story") -> services.DocumentImportError:
@@ -31,6 +47,34 @@ def test_failed_sentence_creation_leaves_no_document(project, monkeypatch):
         import_text(project, "Hello there. General Kenobi.")
     assert not Document.objects.exists()
     assert not Sentence.objects.exists()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="COPY is PostgreSQL's path")
+def test_copy_stores_the_sentences_the_portable_insert_stores(project, other_project, monkeypatch):
+    copied = import_text(project, AWKWARD)
+    portable = services.documents._insert_sentence_rows
+    monkeypatch.setattr(services.documents, "_copy_sentence_rows", portable)
+    inserted = import_text(other_project, AWKWARD)
+
+    assert sentence_rows(copied) == sentence_rows(inserted)
+    assert [text for *_, text in sentence_rows(copied)] == [
+        AWKWARD[s.start : s.end] for s in copied.spans
+    ]
+    assert len(copied.spans) == 4
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="a PostgreSQL storage setting")
+def test_document_texts_are_stored_with_lz4_where_the_server_has_it(db):
+    migration = importlib.import_module("annotations.migrations.0007_import_storage")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.LZ4_AVAILABLE)
+        available = cursor.fetchone()
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute"
+            " WHERE attrelid = 'annotations_document'::regclass AND attname = 'text'"
+        )
+        (method,) = cursor.fetchone()
+    assert method == ("l" if available and available[0] else "")
 
 
 def test_same_text_is_detected_by_hash_and_not_duplicated(project):

@@ -215,24 +215,39 @@ def _insert_sentences(documents: list[Document]) -> None:
     ]
     if not rows:
         return
-    table = connection.ops.quote_name(Sentence._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in SENTENCE_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            placeholders = ", ".join(["%s"] * len(SENTENCE_COLUMNS))
-            insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-            cursor.executemany(insert, rows)
-            return
-        sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-        logged = getattr(cursor, "debug_sql", None)  # present when Django logs queries
-        with (
-            logged(sql) if logged else nullcontext(),
-            connection.wrap_database_errors,
-            cursor.cursor.copy(sql) as copy,
-        ):
-            copy.set_types(_sentence_column_types())
-            for row in rows:
-                copy.write_row(row)
+        if connection.vendor == "postgresql":
+            _copy_sentence_rows(cursor, rows)
+        else:
+            _insert_sentence_rows(cursor, rows)
+
+
+def _sentence_table_and_columns() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(Sentence._meta.db_table), ", ".join(quote(c) for c in SENTENCE_COLUMNS)
+
+
+def _insert_sentence_rows(cursor, rows: list[tuple]) -> None:
+    """The portable path: one ``executemany``."""
+    table, columns = _sentence_table_and_columns()
+    placeholders = ", ".join(["%s"] * len(SENTENCE_COLUMNS))
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    cursor.executemany(insert, rows)
+
+
+def _copy_sentence_rows(cursor, rows: list[tuple]) -> None:
+    """PostgreSQL's path: a binary ``COPY``, logged by Django as one query."""
+    table, columns = _sentence_table_and_columns()
+    sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+    logged = getattr(cursor, "debug_sql", None)  # present when Django logs queries
+    with (
+        logged(sql) if logged else nullcontext(),
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        copy.set_types(_sentence_column_types())
+        for row in rows:
+            copy.write_row(row)
 
 
 def _sentence_column_types() -> list[str]:
