@@ -3,7 +3,7 @@
 import importlib
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 
 from annotations import messages, services
 from annotations.models import Document, Sentence
@@ -85,6 +85,16 @@ def test_same_text_is_detected_by_hash_and_not_duplicated(project):
     assert str(error) == messages.DUPLICATE_DOCUMENT.format(id=first.pk, title="First")
     assert Document.objects.count() == 1
     assert Sentence.objects.filter(document=first).count() == 2
+
+
+def test_a_refused_duplicate_leaves_the_callers_transaction_usable(project):
+    """The duplicate is caught by the database's constraint: only the import rolls back."""
+    first = import_text(project, "The mayor spoke. Crime fell 10%.")
+    with transaction.atomic():
+        assert refused(project, "The mayor spoke. Crime fell 10%.").document == first
+        second = import_text(project, "Another story. It is new.")
+    assert set(Document.objects.all()) == {first, second}
+    assert Sentence.objects.count() == 4
 
 
 def test_line_ending_differences_are_the_same_text(project):

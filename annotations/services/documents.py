@@ -1,5 +1,6 @@
 """Importing documents: one atomic service behind every way a text comes in."""
 
+import functools
 import hashlib
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -58,23 +59,30 @@ def check_size(size_in_bytes: int) -> None:
         raise DocumentImportError(messages.TOO_LARGE.format(limit=limit), code="too_large")
 
 
-@transaction.atomic
 def import_document(*, project: Project, data: DocumentInput, created_by=None) -> Document:
     """Create a document and all its sentences, or nothing.
 
     Raises ``DocumentImportError`` for empty, oversized or duplicate text; the duplicate
-    error carries the existing document.
+    error carries the existing document. Duplicates are caught by the unique constraint
+    on the project and the text's hash, and only then looked up: a query fewer for every
+    import that is new (the same text imported concurrently is caught the same way).
     """
     document = prepare_document(project=project, data=data, created_by=created_by)
-    existing = _existing_documents([document]).get((project.pk, document.content_hash))
-    if existing is not None:
-        raise _duplicate(existing)
     try:
-        document.save()
-    except IntegrityError as exc:  # the same text imported concurrently
-        raise _duplicate(None, title=document.title) from exc
-    _insert_sentences([document])
+        with transaction.atomic():
+            try:
+                document.save()
+            except IntegrityError as exc:  # its only unique constraint but the key
+                raise _DuplicateText from exc
+            _insert_sentences([document])
+    except _DuplicateText as exc:
+        existing = _existing_documents([document]).get((project.pk, document.content_hash))
+        raise _duplicate(existing, title=document.title) from exc.__cause__
     return document
+
+
+class _DuplicateText(Exception):
+    """The document's insert broke the one-text-per-project constraint (rolled back)."""
 
 
 @dataclass
@@ -250,7 +258,8 @@ def _copy_sentence_rows(cursor, rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _sentence_column_types() -> list[str]:
+@functools.cache
+def _sentence_column_types() -> tuple[str, ...]:
     """The PostgreSQL types of ``SENTENCE_COLUMNS``, as a binary ``COPY`` must name them."""
     fields = {field.column: field for field in Sentence._meta.concrete_fields}
-    return [fields[column].db_type(connection) for column in SENTENCE_COLUMNS]
+    return tuple(fields[column].db_type(connection) for column in SENTENCE_COLUMNS)
