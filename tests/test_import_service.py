@@ -4,6 +4,7 @@ import importlib
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from annotations import messages, services
 from annotations.models import Document, Sentence
@@ -75,6 +76,22 @@ def test_document_texts_are_stored_with_lz4_where_the_server_has_it(db):
         )
         (method,) = cursor.fetchone()
     assert method == ("l" if available and available[0] else "")
+
+
+def test_a_batch_binds_each_text_on_its_own_not_as_one_array(project):
+    """``LongTextField``: Django's UNNEST bulk insert would escape the texts in Python."""
+    records = [
+        (project, services.DocumentInput(title=f"Story {n}", text=f'"Quoted," {n} said.'))
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        created = services.import_documents(records=records).created
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "annotations_document"')
+    ]
+    assert len(inserts) == 1
+    assert "UNNEST" not in inserts[0].upper()
+    assert [d.text for d in Document.objects.order_by("id")] == [d.text for d in created]
 
 
 def test_same_text_is_detected_by_hash_and_not_duplicated(project):
