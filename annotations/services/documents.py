@@ -72,7 +72,7 @@ def import_document(*, project: Project, data: DocumentInput, created_by=None) -
         with transaction.atomic():
             try:
                 document.save()
-            except IntegrityError as exc:  # its only unique constraint but the key
+            except IntegrityError as exc:  # its one unique constraint besides the key
                 raise _DuplicateText from exc
             _insert_sentences([document])
     except _DuplicateText as exc:
