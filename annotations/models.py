@@ -115,6 +115,19 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.project}"
 
 
+class LongTextField(models.TextField):
+    """A text of up to megabytes, sent to the database as one parameter per row.
+
+    Django inserts many rows on PostgreSQL as ``UNNEST`` of one array per column, and
+    psycopg escapes a text array in Python: 7 ms of CPU for a batch import of 1 MB of news
+    copy, against 1.3 ms for the same texts as separate parameters (escaped by libpq). A
+    field with its own placeholder keeps Django's ``VALUES`` form.
+    """
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
 class Document(models.Model):
     """A news text. Its text is immutable once segmented: sentence offsets point into it."""
 
@@ -124,7 +137,7 @@ class Document(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=20, default="en", help_text="BCP 47 language tag.")
-    text = models.TextField()
+    text = LongTextField()
     content_hash = models.CharField(
         max_length=64, editable=False, help_text="SHA-256 of the normalised text."
     )
@@ -149,7 +162,11 @@ class Document(models.Model):
 
 
 class Sentence(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sentences")
+    # No index of its own: the unique (document, index) one serves every lookup by document,
+    # and each import wrote 500 entries into both.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="sentences", db_index=False
+    )
     index = models.PositiveIntegerField(help_text="Position in reading order, from 0.")
     start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
     end = models.PositiveIntegerField(help_text="Offset just past the last character.")

@@ -1,7 +1,10 @@
 """``services.import_document``: one document and all its sentences, or nothing."""
 
+import importlib
+
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from annotations import messages, services
 from annotations.models import Document, Sentence
@@ -12,6 +15,20 @@ def import_text(project, text, title="A story"):
     return services.import_document(
         project=project, data=services.DocumentInput(title=title, text=text)
     )
+
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+# What a text COPY would read differently (tabs, backslashes, "\\N", "\\."), quotes, accents,
+# astral characters and a paragraph break.
+AWKWARD = (
+    'Tabs\tand "quotes" \\N stay. A back\\slash and \\. too! \u00c9mile left \U0001f600 early.'
+    "\nA second paragraph \u2014 with a dash. It ends here."
+)
+
+
+def sentence_rows(document) -> list[tuple]:
+    columns = ("index", "start", "end", "paragraph", "text")
+    return list(Sentence.objects.filter(document=document).order_by("index").values_list(*columns))
 
 
 def refused(project, text, title="A story") -> services.DocumentImportError:
@@ -33,6 +50,52 @@ def test_failed_sentence_creation_leaves_no_document(project, monkeypatch):
     assert not Sentence.objects.exists()
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="COPY is PostgreSQL's path")
+def test_copy_stores_the_sentences_the_portable_insert_stores(project, other_project, monkeypatch):
+    copied = import_text(project, AWKWARD)
+    portable = services.documents._insert_sentence_rows
+    monkeypatch.setattr(services.documents, "_copy_sentence_rows", portable)
+    inserted = import_text(other_project, AWKWARD)
+
+    assert sentence_rows(copied) == sentence_rows(inserted)
+    assert [text for *_, text in sentence_rows(copied)] == [
+        AWKWARD[s.start : s.end] for s in copied.spans
+    ]
+    assert len(copied.spans) == 4
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="a PostgreSQL storage setting")
+def test_document_texts_are_stored_with_lz4_where_the_server_has_it(db):
+    if connection.pg_version < 140000:
+        pytest.skip("column compression came with PostgreSQL 14")
+    migration = importlib.import_module("annotations.migrations.0007_import_storage")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.LZ4_AVAILABLE)
+        available = cursor.fetchone()
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute"
+            " WHERE attrelid = 'annotations_document'::regclass AND attname = 'text'"
+        )
+        (method,) = cursor.fetchone()
+    assert method == ("l" if available and available[0] else "")
+
+
+def test_a_batch_binds_each_text_on_its_own_not_as_one_array(project):
+    """``LongTextField``: Django's UNNEST bulk insert would escape the texts in Python."""
+    records = [
+        (project, services.DocumentInput(title=f"Story {n}", text=f'"Quoted," {n} said.'))
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        created = services.import_documents(records=records).created
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "annotations_document"')
+    ]
+    assert len(inserts) == 1
+    assert "UNNEST" not in inserts[0].upper()
+    assert [d.text for d in Document.objects.order_by("id")] == [d.text for d in created]
+
+
 def test_same_text_is_detected_by_hash_and_not_duplicated(project):
     first = import_text(project, "The mayor spoke. Crime fell 10%.", title="First")
     error = refused(project, "The mayor spoke. Crime fell 10%.", title="Another title")
@@ -41,6 +104,16 @@ def test_same_text_is_detected_by_hash_and_not_duplicated(project):
     assert str(error) == messages.DUPLICATE_DOCUMENT.format(id=first.pk, title="First")
     assert Document.objects.count() == 1
     assert Sentence.objects.filter(document=first).count() == 2
+
+
+def test_a_refused_duplicate_leaves_the_callers_transaction_usable(project):
+    """The duplicate is caught by the database's constraint: only the import rolls back."""
+    first = import_text(project, "The mayor spoke. Crime fell 10%.")
+    with transaction.atomic():
+        assert refused(project, "The mayor spoke. Crime fell 10%.").document == first
+        second = import_text(project, "Another story. It is new.")
+    assert set(Document.objects.all()) == {first, second}
+    assert Sentence.objects.count() == 4
 
 
 def test_line_ending_differences_are_the_same_text(project):

@@ -435,12 +435,17 @@ class ReviewSerializer(StrictSerializer):
     comment = serializers.CharField(max_length=MAX_RATIONALE, required=False, allow_blank=True)
 
 
+def visible_projects_with_role(user):
+    """The caller's projects, each with their role in it (``permissions.role_in`` reads it)."""
+    return with_caller_role(visible_projects(user), user, "pk")
+
+
 class VisibleProjectField(VisiblePrimaryKeyField):
-    """A project of the caller's, looked up once per request: a batch of documents names
-    the same project in every record."""
+    """A project of the caller's with their role in it, looked up once per request: a
+    batch of documents names the same project in every record."""
 
     def __init__(self, **kwargs):
-        super().__init__(visible=visible_projects, **kwargs)
+        super().__init__(visible=visible_projects_with_role, **kwargs)
 
     def to_internal_value(self, data):
         seen = self.context.setdefault("projects_seen", {})
