@@ -295,9 +295,17 @@ class Annotation(models.Model):
     is what clients send back to prove they saw the latest state.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
-    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="annotations")
+    # No index of their own where an index below starts with the column: each index is
+    # written on every save, and these four served no lookup the others do not.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
+    sentence = models.ForeignKey(
+        Sentence, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
     start = models.PositiveIntegerField(help_text="Span start, an offset into the document text.")
     end = models.PositiveIntegerField(help_text="Span end (exclusive), into the document text.")
     quote = models.TextField(help_text="The annotated text, computed from the offsets.")
@@ -307,7 +315,10 @@ class Annotation(models.Model):
     )
     rationale = models.TextField(blank=True, help_text="Why the claim got its verdict.")
     annotator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="annotations",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -333,7 +344,20 @@ class Annotation(models.Model):
         help_text="The claim this annotation is an appearance of, if it repeats one.",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History is read by annotation (id), by date (deletions) and by user; an index per
+    # copied foreign key would only make every save write seven more index entries.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=[
+            "project",
+            "document",
+            "sentence",
+            "claim_type",
+            "annotator",
+            "reviewed_by",
+            "claim",
+        ],
+    )
     objects = AnnotationQuerySet.as_manager()
 
     class Meta:
