@@ -1,4 +1,4 @@
-"""Cheaper annotation saves: nine indexes fewer to write per annotation and history row.
+"""Cheaper annotation saves: eleven indexes fewer to write per annotation and its history row.
 
 The annotation's project, document, sentence and annotator each had an index of their own
 that a composite index already starts with (by status/review, by document, the unique span,
