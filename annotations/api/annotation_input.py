@@ -13,7 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from annotations.api.serializers import MAX_INT, MAX_RATIONALE, MAX_SOURCES
-from annotations.models import Stance, VerificationStatus, http_url_validator
+from annotations.models import Source, Stance, VerificationStatus, http_url_validator
 from annotations.services import MAX_BULK_ANNOTATIONS
 
 CREATE_FIELDS = frozenset(
@@ -26,6 +26,10 @@ STANCES = frozenset(Stance.values)
 # What DRF's CharField refuses (NUL, surrogates) or changes (surrounding whitespace).
 _UNCLEAN = re.compile("[\x00\ud800-\udfff]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The serializers' limits are the model's.
+URL_MAX, TITLE_MAX, PUBLISHER_MAX = (
+    Source._meta.get_field(name).max_length for name in ("url", "title", "publisher")
+)
 
 
 def _is_id(value) -> bool:
@@ -51,7 +55,7 @@ def _source(item) -> dict | None:
     if type(item) is not dict or "url" not in item or not SOURCE_FIELDS.issuperset(item):
         return None
     url = item["url"]
-    if not _is_text(url, 2000, blank=False, trimmed=True):
+    if not _is_text(url, URL_MAX, blank=False, trimmed=True):
         return None
     try:
         http_url_validator(url)
@@ -60,8 +64,8 @@ def _source(item) -> dict | None:
     title, publisher = item.get("title", ""), item.get("publisher", "")
     stance, excerpt = item.get("stance", Stance.CONTEXT.value), item.get("excerpt", "")
     if not (
-        _is_text(title, 500, trimmed=True)
-        and _is_text(publisher, 200, trimmed=True)
+        _is_text(title, TITLE_MAX, trimmed=True)
+        and _is_text(publisher, PUBLISHER_MAX, trimmed=True)
         and stance in STANCES
         and type(stance) is str
         and _is_text(excerpt, MAX_RATIONALE)
