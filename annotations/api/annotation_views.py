@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from annotations import representation, services
 from annotations.api import annotation_input, history, schema
 from annotations.api.base import ApiListView, ApiView
-from annotations.api.concurrency import etag_for, expected_version
+from annotations.api.concurrency import etag_for, expected_version, version_etag
 from annotations.api.errors import django_validation_detail
 from annotations.api.filters import MAX_ID, AnnotationFilter, require_visible_document
 from annotations.api.pagination import BoundedCountPagination
@@ -135,7 +135,7 @@ class AnnotationListView(ApiListView):
                 representation.represent_written(row),
                 status=status.HTTP_201_CREATED,
                 headers={
-                    "ETag": f'"{row["version"]}"',
+                    "ETag": version_etag(row["version"]),
                     "Location": reverse("api-annotation-detail", args=[row["id"]]),
                 },
             )

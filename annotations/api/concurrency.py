@@ -29,7 +29,12 @@ MAX_VERSION = 2**31 - 1
 
 
 def etag_for(annotation) -> str:
-    return f'"{annotation.version}"'
+    return version_etag(annotation.version)
+
+
+def version_etag(version: int) -> str:
+    """A version as the strong entity-tag clients send back in ``If-Match``."""
+    return f'"{version}"'
 
 
 def parse_if_match(header: str) -> frozenset[int] | None:
