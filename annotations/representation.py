@@ -179,11 +179,6 @@ def annotation_values(queryset):
     return queryset.values(*columns, **texts)
 
 
-def annotation_rows(queryset) -> list[dict]:
-    """Every annotation of ``queryset`` (scoped and ordered by the caller), in two queries."""
-    return represent_rows(list(annotation_values(queryset)))
-
-
 def represent_rows(rows: list[dict]) -> list[dict]:
     """Rows of ``annotation_values()`` with their sources (one more query)."""
     zone = timezone.get_current_timezone()  # once: looking it up per value is costly
