@@ -100,6 +100,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a health check that reads the socket instead of asking the
+    # server (``factcheck/postgresql/base.py``): one round trip fewer per request.
+    DATABASES["default"]["ENGINE"] = "factcheck.postgresql"
 # Behind PgBouncer in transaction mode, server-side cursors (used to stream exports) break.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
     "DISABLE_SERVER_SIDE_CURSORS", default=False
@@ -109,7 +113,7 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
 # ``jit_above_cost`` and compiling took 1.2 s of a 1.3 s request. Off for our connections,
 # by a startup parameter (no round trip). ``DATABASE_JIT=1`` leaves the server's setting, for
 # a pooler that refuses the ``options`` parameter (turn JIT off on the server there).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+if DATABASES["default"]["ENGINE"] == "factcheck.postgresql" and not env_bool(
     "DATABASE_JIT", default=False
 ):
     connect_options = DATABASES["default"].setdefault("OPTIONS", {})

@@ -1,0 +1,96 @@
+"""The PostgreSQL backend's health check: no round trip for a live connection, a new
+connection for one the server ended (``factcheck/postgresql/base.py``)."""
+
+import time
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.signals import request_started
+from django.db import connection
+from django.test import Client
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the backend is PostgreSQL's"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def other_connection():
+    """A second, independent connection to the same database (as an operator's psql)."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params, autocommit=True)
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def last_statement(pid: int) -> str:
+    with other_connection() as operator:
+        row = operator.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+        return row.fetchone()[0]
+
+
+def next_request():
+    """What Django does between two requests on a kept connection, then before the first query."""
+    connection.close_if_unusable_or_obsolete()
+    connection.close_if_health_check_failed()
+
+
+def test_the_app_uses_the_backend_with_health_checks():
+    assert settings.DATABASES["default"]["ENGINE"] == "factcheck.postgresql"
+    assert connection.health_check_enabled
+
+
+def test_a_live_idle_connection_is_kept_without_asking_the_server():
+    pid = backend_pid()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'the last thing this backend ran'")
+
+    next_request()
+
+    assert connection.connection is not None
+    # The check sent nothing: the backend's last statement is still the request's own.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'marker'")
+    next_request()
+    assert last_statement(pid) == "SELECT 'marker'"
+
+
+def wait_until_closed_by_server(pid: int):
+    with other_connection() as operator:
+        operator.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):
+            alive = operator.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+            if not alive.fetchone():
+                return
+            time.sleep(0.02)
+    raise AssertionError("the backend did not end")
+
+
+def test_a_connection_the_server_ended_is_replaced_before_the_query():
+    pid = backend_pid()
+    wait_until_closed_by_server(pid)
+
+    next_request()
+
+    assert backend_pid() != pid
+
+
+def test_a_request_after_a_server_side_termination_still_answers():
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    wait_until_closed_by_server(backend_pid())
+
+    # The test client leaves out what a server does as a request starts: closing
+    # connections that are obsolete and arming the health check.
+    request_started.send(sender=None)
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
