@@ -37,6 +37,7 @@ from annotations.models import (
     Sentence,
     Source,
 )
+from factcheck.postgresql.base import prepared
 
 # Columns of ``Annotation.objects.values()`` that the representation needs, in its order.
 ANNOTATION_COLUMNS = (
@@ -360,6 +361,9 @@ def _compile(build, user):
     return sql, tuple(params)
 
 
+_BIGINT_MAX = 2**63 - 1
+
+
 def compiled(build, user, pk) -> tuple[str, list] | None:
     """The SQL and parameters of ``build(user, pk)`` (a queryset), without building it.
 
@@ -368,8 +372,10 @@ def compiled(build, user, pk) -> tuple[str, list] | None:
     row has, and on every call the parameters equal to those stand-ins are swapped for
     ``user.pk`` and ``pk``. The shape is what ``for_user`` and ``visible_to`` branch on;
     ``build`` must not branch on anything else. None when the queryset is empty by
-    construction (``for_user`` of an inactive user).
+    construction (``for_user`` of an inactive user) or ``pk`` is beyond any id.
     """
+    if not -_BIGINT_MAX <= pk <= _BIGINT_MAX:
+        return None  # no row has it, and a prepared statement's bigint would not take it
     shape = (build, user.is_authenticated, user.is_active, user.is_superuser)
     if shape not in _compiled:
         _compiled[shape] = _compile(build, user)
@@ -390,7 +396,7 @@ def first_row_compiled(build, user, pk) -> dict | None:
     if query is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(*query)
+        cursor.execute(*prepared(*query))
         row = cursor.fetchone()
         names = [column.name for column in cursor.description]
     return None if row is None else dict(zip(names, row, strict=True))
@@ -414,7 +420,7 @@ class CompiledRows:
         if window.start:
             sql, values = f"{sql} OFFSET %s", [*values, window.start]
         with connection.cursor() as cursor:
-            cursor.execute(sql, values)
+            cursor.execute(*prepared(sql, values))
             return [row[0] for row in cursor.fetchall()]
 
     def __iter__(self):

@@ -7,8 +7,11 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.signals import request_started
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory, make_document, make_project
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the backend is PostgreSQL's"),
@@ -94,3 +97,67 @@ def test_a_request_after_a_server_side_termination_still_answers():
 
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+# --- prepared statements ----------------------------------------------------------------
+
+
+def prepared_here() -> dict[str, tuple[int, int]]:
+    """This connection's prepared statements: name → (generic plans, custom plans)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {name: (generic, custom) for name, generic, custom in cursor.fetchall()}
+
+
+def test_a_statement_is_prepared_once_per_connection_and_runs_with_its_generic_plan():
+    sql = "SELECT count(*) FROM annotations_annotation WHERE id = ANY(%s) AND version >= %s"
+    runs = []
+    for _ in range(3):
+        executed, params = connection.prepared(sql, [[1, 2, 3], 1])
+        with connection.cursor() as cursor:
+            cursor.execute(executed, params)
+            runs.append(cursor.fetchone()[0])
+
+    assert executed.startswith("EXECUTE fc_") and connection.statement_sql(executed) == sql
+    assert runs == [0, 0, 0]
+    name = executed.split("(")[0].removeprefix("EXECUTE ")
+    assert prepared_here()[name] == (3, 0)
+
+
+def test_named_parameters_keep_one_number_each():
+    sql = "SELECT %(a)s::int + %(b)s::int + %(a)s::int, '100%%'"
+    executed, params = connection.prepared(sql, {"a": 1, "b": 10})
+    with connection.cursor() as cursor:
+        cursor.execute(executed, params)
+        assert cursor.fetchone() == (12, "100%")
+
+
+def test_a_statement_postgresql_cannot_prepare_is_sent_as_text_and_the_transaction_lives():
+    sql = "SELECT %s IS NULL"  # no type PostgreSQL could give the parameter
+    with transaction.atomic():
+        executed, params = connection.prepared(sql, [None])
+        assert executed == sql
+        with connection.cursor() as cursor:
+            cursor.execute(executed, params)
+            assert cursor.fetchone() == (True,)
+
+
+def test_a_save_goes_through_prepared_statements():
+    annotator = UserFactory()
+    document = make_document(make_project(annotator=[annotator]))
+    sentence = document.sentences.first()
+    client = APIClient()
+    client.force_authenticate(annotator)
+    before = set(prepared_here())
+
+    body = {"sentence": sentence.pk, "claim_type": document.project.claim_types.first().pk}
+    response = client.post("/api/v1/annotations/", body, format="json")
+
+    assert response.status_code == 201
+    assert len(set(prepared_here()) - before) == 2  # the lookup and the write
+
+
+def test_behind_a_transaction_pooler_statements_are_sent_as_text(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    sql = "SELECT %s::int"
+    assert connection.prepared(sql, [1]) == (sql, [1])

@@ -33,6 +33,7 @@ from annotations.models import (
     Source,
 )
 from annotations.services.history_sql import history_insert_sql
+from factcheck.postgresql.base import prepared
 
 # Off: PostgreSQL takes the portable ORM path too (the tests compare both).
 ENABLED = True
@@ -58,7 +59,8 @@ def annotation_for_editing(user, pk: int) -> Annotation | None:
     if not user.is_authenticated or not user.is_active or not 0 < pk <= MAX_ID:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_read_sql(), {"pk": pk, "user": user.pk, "done": AssignmentState.DONE})
+        params = {"pk": pk, "user": user.pk, "done": AssignmentState.DONE}
+        cursor.execute(*prepared(_read_sql(), params))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -213,7 +215,7 @@ def save(annotation: Annotation, *, user, expected_version: int | None, activity
 
 def _execute(sql, params):
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*prepared(sql, params))
         return cursor.fetchone()
 
 

@@ -38,6 +38,7 @@ from annotations.models import (
 from annotations.models import Assignment as AssignmentModel
 from annotations.services.annotations import MAX_BULK_ANNOTATIONS
 from annotations.services.history_sql import history_insert_sql
+from factcheck.postgresql.base import prepared
 
 # Columns of an annotation that differ per item (the rest are the same for the batch).
 ANNOTATION_ROW_FIELDS = (
@@ -228,16 +229,14 @@ def _read(user, items) -> tuple[dict, dict, dict, set]:
     claim_type_ids = list({item["claim_type"] for item in items})
     claim_ids = list({item["claim"] for item in items if item["claim"] is not None})
     visible = (user.is_superuser, user.pk)
+    params = [
+        *(sentence_ids, *visible),
+        *(claim_type_ids, *visible),
+        *(claim_ids, *visible),
+        *(user.pk, sentence_ids),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _lookup_sql(),
-            [
-                *(sentence_ids, *visible),
-                *(claim_type_ids, *visible),
-                *(claim_ids, *visible),
-                *(user.pk, sentence_ids),
-            ],
-        )
+        cursor.execute(*prepared(_lookup_sql(), params))
         rows = cursor.fetchall()
     sentences, claim_types, claims, spans = {}, {}, {}, set()
     for kind, pk, a, b, c, d, e, f, g in rows:
@@ -346,11 +345,11 @@ def _write(user, rows: list[dict], now) -> None:
         if connection.in_atomic_block:
             # Inside a caller's transaction a failed statement must not poison it.
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_write_sql(), _write_params(user, rows, now))
+                cursor.execute(*prepared(_write_sql(), _write_params(user, rows, now)))
                 returned = cursor.fetchall()
         else:
             with connection.cursor() as cursor:
-                cursor.execute(_write_sql(), _write_params(user, rows, now))
+                cursor.execute(*prepared(_write_sql(), _write_params(user, rows, now)))
                 returned = cursor.fetchall()
     except IntegrityError as exc:
         raise ValidationError(messages.DUPLICATE_ANNOTATION, code="duplicate") from exc

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations import messages, services
 from annotations.models import Annotation, Source
 from tests.factories import make_annotation, make_document, make_project
+from tests.queries import statement_sql
 
 URL = "/api/v1/annotations/bulk/"
 TEXT = " ".join(f"Sentence number {n} says something checkable." for n in range(60))
@@ -35,7 +36,7 @@ def post_counting_reads_and_writes(client, items):
     """The response, and the SQL statements that read or wrote rows (not transactions)."""
     with CaptureQueriesContext(connection) as queries:
         response = post(client, items)
-    statements = [q["sql"] for q in queries.captured_queries]
+    statements = [statement_sql(q["sql"]) for q in queries.captured_queries]
     rows = ("INSERT", "SELECT", "UPDATE", "WITH")
     return response, [sql for sql in statements if sql.startswith(rows)]
 
