@@ -9,9 +9,11 @@ from django.conf import settings
 from django.core.signals import request_started
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, make_document, make_project
+from tests.queries import statement_sql
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the backend is PostgreSQL's"),
@@ -161,3 +163,25 @@ def test_behind_a_transaction_pooler_statements_are_sent_as_text(monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
     sql = "SELECT %s::int"
     assert connection.prepared(sql, [1]) == (sql, [1])
+
+
+def test_a_saves_lookup_plan_never_walks_the_callers_annotations():
+    """A generic plan made while the tables are empty serves the connection as they grow:
+    the lookup of the caller's earlier spans must start from the sentences named, not from
+    every annotation of the caller (which made each save slower than the one before)."""
+    annotator = UserFactory()
+    document = make_document(make_project(annotator=[annotator]))
+    sentence = document.sentences.first()
+    client = APIClient()
+    client.force_authenticate(annotator)
+    body = {"sentence": sentence.pk, "claim_type": document.project.claim_types.first().pk}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/api/v1/annotations/", body, format="json").status_code == 201
+    lookup = next(q["sql"] for q in queries.captured_queries if "ANY" in statement_sql(q["sql"]))
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {lookup}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "annotation_unique_span_per_annotator" in plan
+    assert "annotation_by_annotator" not in plan
