@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from annotations import importers, login_limits, messages, services
-from annotations.models import AssignmentState
+from annotations.models import MAX_ID, AssignmentState
 from annotations.selectors_pages import DOCUMENT_SORTS
 
 User = get_user_model()
@@ -183,5 +183,5 @@ class AdminLoginForm(LoginLimitMixin, AdminAuthenticationForm):
 class FiguresForm(forms.Form):
     """The query of the agreement page and the dashboard: a format, and a document."""
 
-    document = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    document = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     format = forms.ChoiceField(required=False, choices=[("", "Page"), ("csv", "CSV")])

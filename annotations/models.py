@@ -23,6 +23,9 @@ from annotations.querysets import (
     ScopedToProjectQuerySet,
 )
 
+# The largest id a bigint key holds: a bigger one names no row (and cannot be bound).
+MAX_ID = 2**63 - 1
+
 
 class Role(models.TextChoices):
     ANNOTATOR = "annotator", "Annotator"

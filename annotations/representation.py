@@ -30,6 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from annotations.models import (
+    MAX_ID,
     VERIFIED_STATUSES,
     Annotation,
     Document,
@@ -361,9 +362,6 @@ def _compile(build, user):
     return sql, tuple(params)
 
 
-_BIGINT_MAX = 2**63 - 1
-
-
 def compiled(build, user, pk) -> tuple[str, list] | None:
     """The SQL and parameters of ``build(user, pk)`` (a queryset), without building it.
 
@@ -374,7 +372,7 @@ def compiled(build, user, pk) -> tuple[str, list] | None:
     ``build`` must not branch on anything else. None when the queryset is empty by
     construction (``for_user`` of an inactive user) or ``pk`` is beyond any id.
     """
-    if not -_BIGINT_MAX <= pk <= _BIGINT_MAX:
+    if not -MAX_ID <= pk <= MAX_ID:
         return None  # no row has it, and a prepared statement's bigint would not take it
     shape = (build, user.is_authenticated, user.is_active, user.is_superuser)
     if shape not in _compiled:

@@ -13,9 +13,7 @@ from annotations.agreement import Basis, agreement_for
 from annotations.api import schema
 from annotations.api.base import ApiView
 from annotations.api.validation import parse_query
-from annotations.models import Document, Project
-
-MAX_ID = 2**63 - 1
+from annotations.models import MAX_ID, Document, Project
 
 
 class AgreementParamsSerializer(serializers.Serializer):

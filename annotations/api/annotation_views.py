@@ -16,7 +16,7 @@ from annotations.api import annotation_input, history, schema
 from annotations.api.base import ApiListView, ApiView
 from annotations.api.concurrency import etag_for, expected_version, version_etag
 from annotations.api.errors import django_validation_detail
-from annotations.api.filters import MAX_ID, AnnotationFilter, require_visible_document
+from annotations.api.filters import AnnotationFilter, require_visible_document
 from annotations.api.pagination import BoundedCountPagination
 from annotations.api.parsers import require_body
 from annotations.api.serializers import (
@@ -27,7 +27,7 @@ from annotations.api.serializers import (
     HistoryEntrySerializer,
     ReviewSerializer,
 )
-from annotations.models import Annotation
+from annotations.models import MAX_ID, Annotation
 from annotations.services import annotation_updates, annotations_sql
 
 

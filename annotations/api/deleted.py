@@ -14,7 +14,7 @@ from annotations.api import schema
 from annotations.api.base import ApiView
 from annotations.api.export import LenientDateTimeField
 from annotations.api.validation import parse_query
-from annotations.models import Document, Project
+from annotations.models import MAX_ID, Document, Project
 from annotations.selectors import ExportFilters, deletions_for_export
 
 
@@ -25,10 +25,10 @@ class DeletedParamsSerializer(serializers.Serializer):
         help_text="ISO 8601 date-time; annotations deleted at or after it."
     )
     document = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Document id."
+        required=False, min_value=1, max_value=MAX_ID, help_text="Document id."
     )
     project = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Project id."
+        required=False, min_value=1, max_value=MAX_ID, help_text="Project id."
     )
 
     def validate(self, attrs):

@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 
 from annotations import messages
 from annotations.models import (
+    MAX_ID,
     Annotation,
     Assignment,
     AssignmentState,
@@ -22,8 +23,6 @@ from annotations.models import (
     ReviewState,
     VerificationStatus,
 )
-
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.NumberFilter):

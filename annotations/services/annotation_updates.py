@@ -23,6 +23,7 @@ from simple_history.utils import get_change_reason_from_object
 
 from annotations import permissions
 from annotations.models import (
+    MAX_ID,
     Annotation,
     Assignment,
     AssignmentState,
@@ -38,7 +39,6 @@ from factcheck.postgresql.base import prepared
 # Off: PostgreSQL takes the portable ORM path too (the tests compare both).
 ENABLED = True
 # Primary keys are 64-bit; a larger id in a URL matches nothing (as it does in the ORM).
-MAX_ID = 2**63 - 1
 
 
 def enabled() -> bool:

@@ -25,6 +25,10 @@ from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared_statements: dict[str, str] = {}  # name → SQL, on this connection
+
     def close_if_health_check_failed(self):
         if (
             self.connection is not None
@@ -51,7 +55,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
-        self.prepared_statements = {}  # name → the SQL it was prepared from
+        self.prepared_statements = {}  # a new session has none
         return connection
 
     def prepared(self, sql: str, params) -> tuple[str, object]:
@@ -82,7 +86,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         match = re.match(r"EXECUTE (fc_\w+)\(", executed)
         if match is None:
             return executed
-        return getattr(self, "prepared_statements", {}).get(match.group(1), executed)
+        return self.prepared_statements.get(match.group(1), executed)
 
     def _prepare(self, name: str, sql: str, numbered_sql: str) -> bool:
         """Prepare ``name`` on this connection; False (and remembered) if PostgreSQL cannot
