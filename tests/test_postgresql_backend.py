@@ -126,6 +126,24 @@ def test_a_statement_is_prepared_once_per_connection_and_runs_with_its_generic_p
     assert prepared_here()[name] == (3, 0)
 
 
+def test_a_statement_is_planned_again_as_its_runs_double():
+    """A generic plan made on the tables as they were at the first run (often empty) is
+    replaced at 16, 32, 64 … runs, so that it follows the data as it grows."""
+    sql = "SELECT count(*) FROM annotations_annotation WHERE version >= %s"
+
+    def run(times):
+        for _ in range(times):
+            executed, params = connection.prepared(sql, [1])
+            with connection.cursor() as cursor:
+                cursor.execute(executed, params)
+        return prepared_here()[executed.split("(")[0].removeprefix("EXECUTE ")]
+
+    assert run(15) == (15, 0)
+    assert run(5) == (5, 0)  # prepared anew before the 16th run: runs 16 to 20
+    assert run(11) == (16, 0)
+    assert run(1) == (1, 0)  # and again before the 32nd
+
+
 def test_named_parameters_keep_one_number_each():
     sql = "SELECT %(a)s::int + %(b)s::int + %(a)s::int, '100%%'"
     executed, params = connection.prepared(sql, {"a": 1, "b": 10})

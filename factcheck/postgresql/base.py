@@ -28,6 +28,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared_statements: dict[str, str] = {}  # name → SQL, on this connection
+        self._prepared_runs: dict[str, int] = {}
 
     def close_if_health_check_failed(self):
         if (
@@ -56,6 +57,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         self.prepared_statements = {}  # a new session has none
+        self._prepared_runs = {}
         return connection
 
     def prepared(self, sql: str, params) -> tuple[str, object]:
@@ -66,7 +68,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         (0.5 ms against 0.2 ms for a save's lookup). Prepared once per connection with a
         generic plan (``plan_cache_mode``: the custom plans PostgreSQL would otherwise keep
         choosing are no better for these statements of id arrays), each later run is an
-        ``EXECUTE``. The ``PREPARE`` goes on the raw connection, outside Django's query log,
+        ``EXECUTE``, and the plan is made again as the runs double (``_replan_due``).
+        The ``PREPARE`` goes on the raw connection, outside Django's query log,
         as Django's own connection setup does. Behind a transaction-mode pooler
         (``DISABLE_SERVER_SIDE_CURSORS``) and with Django's pool, whose connections a
         statement cannot follow, ``sql`` is sent as it is.
@@ -79,6 +82,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             name in _UNPREPARABLE or not self._prepare(name, sql, numbered)
         ):
             return sql, params
+        runs = self._prepared_runs[name] = self._prepared_runs.get(name, 0) + 1
+        if _replan_due(runs) and not self._prepare(name, sql, numbered, replace=True):
+            return sql, params
         return execute, params
 
     def statement_sql(self, executed: str) -> str:
@@ -88,9 +94,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return executed
         return self.prepared_statements.get(match.group(1), executed)
 
-    def _prepare(self, name: str, sql: str, numbered_sql: str) -> bool:
-        """Prepare ``name`` on this connection; False (and remembered) if PostgreSQL cannot
-        type a parameter of it. A savepoint keeps a caller's transaction intact then."""
+    def _prepare(self, name: str, sql: str, numbered_sql: str, *, replace=False) -> bool:
+        """Prepare ``name`` on this connection (``replace``: anew, for a fresh plan); False
+        (and remembered) if PostgreSQL cannot type a parameter of it. A savepoint keeps a
+        caller's transaction intact then."""
         raw = self.connection
         # Outside autocommit psycopg opens the transaction with the first statement.
         in_transaction = not raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE
@@ -99,17 +106,33 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             if not self.prepared_statements:
                 raw.execute("SET plan_cache_mode = force_generic_plan")
+            if replace:
+                raw.execute(f"DEALLOCATE {name}")
             raw.execute(f"PREPARE {name} AS {numbered_sql}")
         except Database.Error:
             if in_transaction:
                 raw.execute("ROLLBACK TO SAVEPOINT fc_prepare")
             _UNPREPARABLE.add(name)
+            self.prepared_statements.pop(name, None)
             return False
         finally:
             if in_transaction:
                 raw.execute("RELEASE SAVEPOINT fc_prepare")
         self.prepared_statements[name] = sql
         return True
+
+
+def _replan_due(runs: int) -> bool:
+    """Whether a statement that has run ``runs`` times gets a new plan first: at 16, 32,
+    64 … 1,024 runs, then every 1,024.
+
+    A generic plan is made from the tables as they are at its first run, often empty on a
+    new database, and PostgreSQL makes a new one only when the tables are analyzed, which
+    may be never (autovacuum off) or long after they have grown a hundredfold. Planning
+    again as the runs double keeps a plan within a factor of the data it was made for, at
+    the cost of one planning per thousand runs once the connection has settled.
+    """
+    return runs >= 16 and (runs & (runs - 1) == 0 if runs <= 1024 else runs % 1024 == 0)
 
 
 # Statements PostgreSQL could not prepare (a parameter it cannot type): sent as text from
