@@ -38,7 +38,6 @@ from factcheck.postgresql.base import prepared
 
 # Off: PostgreSQL takes the portable ORM path too (the tests compare both).
 ENABLED = True
-# Primary keys are 64-bit; a larger id in a URL matches nothing (as it does in the ORM).
 
 
 def enabled() -> bool:
