@@ -91,13 +91,6 @@ def _fields(model, names) -> list:
     return [model._meta.get_field(name) for name in names]
 
 
-def _records(keys: tuple[str, ...], rows) -> str:
-    """The JSON of ``rows`` (value tuples in ``keys`` order) for ``_recordset``."""
-    return orjson.dumps(
-        [{**dict(zip(keys, values, strict=True)), "n": n} for n, values in enumerate(rows)]
-    ).decode()
-
-
 def _id_array(ids) -> str:
     """An id array as PostgreSQL's text form: psycopg adapts a list element by element."""
     return "{" + ",".join(map(str, ids)) + "}"
@@ -342,34 +335,51 @@ def create_annotations_sql(*, user, items: list[dict]) -> list[dict] | None:
 
 
 @functools.cache
-def _record_keys() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The JSON keys of an annotation's and of a source's row: ``_recordset``'s columns."""
-    annotation = _fields(Annotation, ANNOTATION_ROW_FIELDS)
-    source = _fields(Annotation, SPAN_FIELDS) + _fields(Source, SOURCE_ROW_FIELDS)
-    return tuple(f.column for f in annotation), tuple(f.column for f in source)
+def _record_keys() -> tuple[tuple, tuple, tuple, str]:
+    """(JSON key, field name) of an annotation's row, of a source's annotation span and of
+    its other fields but its position, and the position's key: ``_recordset``'s columns."""
+
+    def keys(model, names):
+        return tuple((model._meta.get_field(name).column, name) for name in names)
+
+    position = Source._meta.get_field(SOURCE_ROW_FIELDS[-1]).column
+    return (
+        keys(Annotation, ANNOTATION_ROW_FIELDS),
+        keys(Annotation, SPAN_FIELDS),
+        keys(Source, SOURCE_ROW_FIELDS[:-1]),
+        position,
+    )
+
+
+def _records(rows: list[dict]) -> tuple[str, str]:
+    """The JSON of the annotations' rows and of their sources' for ``_recordset``."""
+    annotation_keys, span_keys, source_keys, position_key = _record_keys()
+    annotations, sources = [], []
+    for row in rows:
+        record = {key: row[name] for key, name in annotation_keys}
+        record["n"] = len(annotations)
+        annotations.append(record)
+        for position, source in enumerate(row["sources"]):
+            record = {key: row[name] for key, name in span_keys}
+            record.update({key: source[name] for key, name in source_keys})
+            record[position_key] = position
+            record["n"] = len(sources)
+            sources.append(record)
+    return orjson.dumps(annotations).decode(), orjson.dumps(sources).decode()
 
 
 def _write_params(user, rows: list[dict], now) -> list:
     """The parameters of ``_write_sql()``, in the order they appear in its text."""
-    annotation_keys, source_keys = _record_keys()
-    sources = (
-        (
-            *(row[name] for name in SPAN_FIELDS),
-            *(source[name] for name in SOURCE_ROW_FIELDS[:-1]),
-            position,
-        )
-        for row in rows
-        for position, source in enumerate(row["sources"])
-    )
+    annotations, sources = _records(rows)
     documents = list({row["document"] for row in rows})
     return [
         # the annotations: the batch's constants, then their rows
         *(user.pk, now, now, 1, ReviewState.PENDING.value, None, None, ""),
-        _records(annotation_keys, ([row[name] for name in ANNOTATION_ROW_FIELDS] for row in rows)),
+        annotations,
         *(now, None, "+", user.pk),  # their history rows
         # the sources: created_at, then their rows (their annotation's span, their columns)
         now,
-        _records(source_keys, sources),
+        sources,
         *(now, None, "+", user.pk),  # their history rows
         # ``assignments.note_activity``: the move, and its history row
         *(AssignmentState.IN_PROGRESS.value, now, documents, user.pk),
