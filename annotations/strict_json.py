@@ -6,10 +6,10 @@ keeps unpaired ``\\ud800`` escapes that no database can store, and answers deep 
 with ``RecursionError``. ``loads`` refuses all of those with ``InvalidJSON`` and a message;
 syntax errors stay ``json.JSONDecodeError``. The API's parser and the file importers use it.
 
-Python's parser with those hooks took most of a bulk request's parsing time, so ``loads``
-tries orjson first and keeps its result only when it is provably what the strict parser
-returns (``_orjson_agrees``); any error or doubt runs the strict parser, which then answers
-every error exactly as before.
+Python's parser with those hooks takes 1.6 ms for a 500-item bulk body, orjson 0.1 ms. So
+``loads`` tries orjson first and keeps its result only when it is provably what the strict
+parser returns (``_orjson_agrees``); any error or doubt runs the strict parser, which then
+answers every error exactly as before.
 """
 
 import json
