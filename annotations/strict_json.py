@@ -5,10 +5,18 @@ Python's ``json`` reads ``NaN``, reads ``1e999`` as infinity, converts integers 
 keeps unpaired ``\\ud800`` escapes that no database can store, and answers deep nesting
 with ``RecursionError``. ``loads`` refuses all of those with ``InvalidJSON`` and a message;
 syntax errors stay ``json.JSONDecodeError``. The API's parser and the file importers use it.
+
+Python's parser with those hooks takes 1.6 ms for a 500-item bulk body, orjson 0.1 ms. So
+``loads`` tries orjson first and keeps its result only when it is provably what the strict
+parser returns (``_orjson_agrees``); any error or doubt runs the strict parser, which then
+answers every error exactly as before.
 """
 
 import json
 import math
+import re
+
+import orjson
 
 from annotations import messages
 
@@ -91,11 +99,52 @@ def _check_strings_and_depth(data) -> None:
                 pending.append((item, depth + 1))
 
 
-def loads(text: str):
-    """Parse ``text``; raises ``json.JSONDecodeError`` or ``InvalidJSON``."""
+# A key's closing quote and its colon. Every key in the text matches once, so matches
+# equal to the parsed keys prove no key was repeated (orjson keeps the last silently); a
+# ``\":`` inside a string adds a match, which only makes ``_orjson_agrees`` say no.
+_KEY_END = re.compile(r'"\s*:')
+
+
+def _orjson_agrees(data, text: str) -> bool:
+    """Whether orjson's ``data`` for ``text`` is what ``_strict`` would return.
+
+    orjson refuses what the strict parser refuses by construction (``NaN``, ``Infinity``,
+    numbers that overflow a double, lone surrogates, a byte-order mark), and its strings
+    and in-range integers are the same. What it takes that the strict parser does not:
+    repeated keys, integers beyond the signed 64-bit range (as ints up to 2**64 - 1, as
+    floats beyond, so any float is doubted) and nesting to 1,024 levels.
+    """
+    keys = 0
+    pending = [([data], 0)]  # the value as the only item of a list outside it
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if type(value) is dict:
+            keys += len(value)
+            value = value.values()
+        for item in value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                pending.append((item, depth + 1))
+            elif kind is float or (kind is int and not INT_MIN <= item <= INT_MAX):
+                return False
+    return keys == len(_KEY_END.findall(text))
+
+
+def _strict(text: str):
     try:
         data = _DECODER.decode(text)
     except RecursionError:
         raise InvalidJSON(messages.JSON_TOO_DEEP.format(limit=MAX_DEPTH)) from None
     _check_strings_and_depth(data)
     return data
+
+
+def loads(text: str):
+    """Parse ``text``; raises ``json.JSONDecodeError`` or ``InvalidJSON``."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _strict(text)
+    return data if _orjson_agrees(data, text) else _strict(text)

@@ -3,10 +3,11 @@
 ``create_annotations_sql`` stores what ``create_annotations`` stores for items the API has
 already read (``annotations.api.annotation_input``): one query reads the sentences, claim
 types, claims and stored spans the items name, as far as the caller may see them; one
-data-modifying statement then inserts the annotations, their sources and the history rows
-of both, and moves the caller's assignments of those documents as
-``assignments.note_activity`` does, with its history row. A single statement is atomic on
-its own, so outside a transaction it needs no BEGIN and COMMIT round trips.
+data-modifying statement then inserts the annotations and their sources (each one JSON
+parameter of rows) and the history rows of both, and moves the caller's assignments of
+those documents as ``assignments.note_activity`` does, with its history row. A single
+statement is atomic on its own, so outside a transaction it needs no BEGIN and COMMIT
+round trips.
 
 It is a fast path, not a second rule book: whenever the general path would refuse an item
 (a row the caller may not see, a span outside its sentence, another project's claim type or
@@ -18,6 +19,7 @@ same rows and answer the same.
 
 import functools
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -54,10 +56,11 @@ ANNOTATION_ROW_FIELDS = (
     "claim",
 )
 SOURCE_ROW_FIELDS = ("url", "title", "publisher", "stance", "excerpt", "accessed_at", "position")
+SPAN_FIELDS = ("sentence", "start", "end")  # how a source names its annotation
 
 
 def available() -> bool:
-    """The fast path needs PostgreSQL (arrays, data-modifying CTEs); others use the ORM."""
+    """The fast path needs PostgreSQL (JSON rows, data-modifying CTEs); others use the ORM."""
     return connection.vendor == "postgresql"
 
 
@@ -73,16 +76,24 @@ def _column(model, name: str) -> str:
     return _q(model._meta.get_field(name).column)
 
 
-def _unnest(columns: list[tuple[str, str]], alias: str) -> str:
-    """``unnest(%s::type[], …) WITH ORDINALITY AS alias(col, …, n)``: one array per column."""
-    arrays = ", ".join(f"%s::{db_type}[]" for _, db_type in columns)
-    return f"unnest({arrays}) WITH ORDINALITY AS {alias}({', '.join(c for c, _ in columns)}, n)"
+def _recordset(fields, alias: str) -> str:
+    """``json_to_recordset(%s::json) AS alias(col type, …, n int)``: rows as one parameter.
+
+    The parameter is ``_records``' JSON, keyed by column, ``n`` each row's place. One array
+    per column cost psycopg 4 ms for 500 rows, adapting each element in Python; one
+    ``orjson.dumps`` and one quoted string cost a tenth of that.
+    """
+    columns = ", ".join(f"{_q(field.column)} {field.db_type(connection)}" for field in fields)
+    return f"json_to_recordset(%s::json) AS {alias}({columns}, n int)"
 
 
-def _typed(model, names) -> list[tuple[str, str]]:
-    """(quoted column, database type) of these fields of ``model``."""
-    fields = [model._meta.get_field(name) for name in names]
-    return [(_q(field.column), field.db_type(connection)) for field in fields]
+def _fields(model, names) -> list:
+    return [model._meta.get_field(name) for name in names]
+
+
+def _id_array(ids) -> str:
+    """An id array as PostgreSQL's text form: psycopg adapts a list element by element."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _check_covers(model, given) -> None:
@@ -194,20 +205,18 @@ def _write_sql() -> str:
     insert_annotations = (
         f"INSERT INTO {_table(Annotation)} ({', '.join(a_columns + constants)}) "  # noqa: S608
         f"SELECT {', '.join(f'u.{c}' for c in a_columns)}, {', '.join(['%s'] * len(constants))} "
-        f"FROM {_unnest(_typed(Annotation, ANNOTATION_ROW_FIELDS), 'u')} "
+        f"FROM {_recordset(_fields(Annotation, ANNOTATION_ROW_FIELDS), 'u')} "
         "ORDER BY u.n RETURNING *"
     )
     # Sources name their annotation by its span: unique for one annotator.
-    span = [_column(Annotation, name) for name in ("sentence", "start", "end")]
+    span = [_column(Annotation, name) for name in SPAN_FIELDS]
     s_columns = [_column(Source, name) for name in SOURCE_ROW_FIELDS]
-    source_rows = _typed(Annotation, ("sentence", "start", "end")) + _typed(
-        Source, SOURCE_ROW_FIELDS
-    )
+    source_rows = _fields(Annotation, SPAN_FIELDS) + _fields(Source, SOURCE_ROW_FIELDS)
     insert_sources = (
         f"INSERT INTO {_table(Source)} ({_column(Source, 'annotation')}, "  # noqa: S608
         f"{', '.join(s_columns)}, {_column(Source, 'created_at')}) "
         f"SELECT a.{_q('id')}, {', '.join(f'v.{c}' for c in s_columns)}, %s "
-        f"FROM {_unnest(source_rows, 'v')} JOIN new_annotations a ON "
+        f"FROM {_recordset(source_rows, 'v')} JOIN new_annotations a ON "
         + " AND ".join(f"a.{c} = v.{c}" for c in span)
         + " ORDER BY v.n RETURNING *"
     )
@@ -234,9 +243,9 @@ def _write_sql() -> str:
 def _read(user, items) -> tuple[dict, dict, dict, set]:
     """Sentences, claim types and claims the items name (only those visible), and the
     caller's stored spans in those sentences: one query."""
-    sentence_ids = list({item["sentence"] for item in items})
-    claim_type_ids = list({item["claim_type"] for item in items})
-    claim_ids = list({item["claim"] for item in items if item["claim"] is not None})
+    sentence_ids = _id_array({item["sentence"] for item in items})
+    claim_type_ids = _id_array({item["claim_type"] for item in items})
+    claim_ids = _id_array({item["claim"] for item in items if item["claim"] is not None})
     visible = (user.is_superuser, user.pk)
     params = [
         *(sentence_ids, *visible),
@@ -273,6 +282,7 @@ def create_annotations_sql(*, user, items: list[dict]) -> list[dict] | None:
         return None
     sentences, claim_types, claims, spans = _read(user, items)
     now = timezone.now()
+    annotator, username, pending = user.pk, user.get_username(), ReviewState.PENDING.value
     rows = []
     for item in items:
         sentence, claim_type = sentences.get(item["sentence"]), claim_types.get(item["claim_type"])
@@ -307,9 +317,9 @@ def create_annotations_sql(*, user, items: list[dict]) -> list[dict] | None:
                 "verification_status": item["verification_status"],
                 "rationale": item["rationale"],
                 "claim": item["claim"],
-                "annotator": user.pk,
-                "annotator__username": user.get_username(),
-                "review_state": ReviewState.PENDING.value,
+                "annotator": annotator,
+                "annotator__username": username,
+                "review_state": pending,
                 "reviewed_by": None,
                 "reviewed_by__username": None,
                 "reviewed_at": None,
@@ -324,22 +334,52 @@ def create_annotations_sql(*, user, items: list[dict]) -> list[dict] | None:
     return rows
 
 
+@functools.cache
+def _record_keys() -> tuple[tuple, tuple, tuple, str]:
+    """(JSON key, field name) of an annotation's row, of a source's annotation span and of
+    its other fields but its position, and the position's key: ``_recordset``'s columns."""
+
+    def keys(model, names):
+        return tuple((model._meta.get_field(name).column, name) for name in names)
+
+    position = Source._meta.get_field(SOURCE_ROW_FIELDS[-1]).column
+    return (
+        keys(Annotation, ANNOTATION_ROW_FIELDS),
+        keys(Annotation, SPAN_FIELDS),
+        keys(Source, SOURCE_ROW_FIELDS[:-1]),
+        position,
+    )
+
+
+def _records(rows: list[dict]) -> tuple[str, str]:
+    """The JSON of the annotations' rows and of their sources' for ``_recordset``."""
+    annotation_keys, span_keys, source_keys, position_key = _record_keys()
+    annotations, sources = [], []
+    for row in rows:
+        record = {key: row[name] for key, name in annotation_keys}
+        record["n"] = len(annotations)
+        annotations.append(record)
+        for position, source in enumerate(row["sources"]):
+            record = {key: row[name] for key, name in span_keys}
+            record.update({key: source[name] for key, name in source_keys})
+            record[position_key] = position
+            record["n"] = len(sources)
+            sources.append(record)
+    return orjson.dumps(annotations).decode(), orjson.dumps(sources).decode()
+
+
 def _write_params(user, rows: list[dict], now) -> list:
     """The parameters of ``_write_sql()``, in the order they appear in its text."""
-    sources = [
-        (row, position, source) for row in rows for position, source in enumerate(row["sources"])
-    ]
+    annotations, sources = _records(rows)
     documents = list({row["document"] for row in rows})
     return [
-        # the annotations: the batch's constants, then one array per column
+        # the annotations: the batch's constants, then their rows
         *(user.pk, now, now, 1, ReviewState.PENDING.value, None, None, ""),
-        *([row[name] for row in rows] for name in ANNOTATION_ROW_FIELDS),
+        annotations,
         *(now, None, "+", user.pk),  # their history rows
-        # the sources: created_at, then their annotation's span and their columns
+        # the sources: created_at, then their rows (their annotation's span, their columns)
         now,
-        *([row[name] for row, _, _ in sources] for name in ("sentence", "start", "end")),
-        *([source[name] for _, _, source in sources] for name in SOURCE_ROW_FIELDS[:-1]),
-        [position for _, position, _ in sources],
+        sources,
         *(now, None, "+", user.pk),  # their history rows
         # ``assignments.note_activity``: the move, and its history row
         *(AssignmentState.IN_PROGRESS.value, now, documents, user.pk),

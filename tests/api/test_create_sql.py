@@ -227,3 +227,68 @@ def test_a_span_saved_concurrently_is_todays_duplicate_and_stores_nothing(
     assert caught.value.messages == [messages.DUPLICATE_ANNOTATION]
     assert Annotation.objects.filter(project=project).count() == 1
     assert Assignment.history.filter(history_change_reason="first save").count() == 1
+
+
+# What a JSON writer or reader might alter: escapes, line separators, control characters,
+# characters outside the BMP, decomposed accents, array-literal and HTML syntax.
+TRICKY_TEXTS = [
+    '"quoted" \\ back\\slash \\" \\\\',
+    "\\u0000 written out, \\ud800 too",
+    "line\u2028para\u2029end",
+    "\x01\x08\x1f\x7f\x85 controls",
+    "😀 \U0010ffff \ufeff \ufffd",
+    "e\u0301 vs \u00e9",
+    "</script><!-- & {a,b} NULL () '' ",
+    "\t tab \r\n line ",
+    "ü" * 3000,
+]
+
+
+def test_texts_and_dates_are_stored_exactly_as_sent(client_for, owner, annotator):
+    """Rationales, quotes and every text of a source pass through the write's JSON."""
+    project = make_project(owner=owner, name="Unicode", annotator=annotator)
+    text = 'Ünïcode “quoted” claim 😀 here. Second \\ one, {a,b} "x". Third e\u0301tude.'
+    document = services.import_document(
+        project=project, data=services.DocumentInput(title="Doc", text=text)
+    )
+    sentences = list(document.sentences.order_by("index"))
+    statistic = project.claim_types.get(slug="statistic")
+    dates = ["2024-02-29", "1999-12-31", None]
+    items = [
+        {
+            "sentence": sentence.pk,
+            "claim_type": statistic.pk,
+            "rationale": "".join(TRICKY_TEXTS[n:]),
+            "sources": [
+                {
+                    "url": f"https://e.example/{n}/{m}?q=ü",
+                    "title": tricky.strip()[:500].strip(),
+                    "publisher": tricky.strip()[:200].strip(),
+                    "excerpt": tricky,
+                    "accessed_at": dates[m % 3],
+                }
+                for m, tricky in enumerate(TRICKY_TEXTS)
+            ],
+        }
+        for n, sentence in enumerate(sentences)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(annotator).post(
+            "/api/v1/annotations/bulk/", {"annotations": items}, format="json"
+        )
+
+    assert response.status_code == 201, response.json()
+    assert statements(queries) == 2  # the fast path
+    created = response.json()["created"]
+    assert created == sorted(created)
+    stored = Annotation.objects.in_bulk(created)
+    for pk, item, sentence in zip(created, items, sentences, strict=True):
+        annotation = stored[pk]
+        assert annotation.quote == sentence.text
+        assert annotation.rationale == item["rationale"]
+        sources = annotation.sources.order_by("position").values(*item["sources"][0])
+        assert [
+            {**source, "accessed_at": source["accessed_at"] and source["accessed_at"].isoformat()}
+            for source in sources
+        ] == item["sources"]
