@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from annotations.models import Annotation, Claim, Document, Project, Sentence, Source
 from annotations.querysets import visible_annotations
+from factcheck.postgresql.base import id_array
 
 DEFAULT_CHUNK_SIZE = 2000
 
@@ -402,7 +403,7 @@ class _AmongIds:
         if self.compiled is None:
             self.compiled = self._compile()  # one assignment: threads may race to it
         sql, params, marker = self.compiled
-        literal = "{" + ",".join(map(str, ids)) + "}"
+        literal = id_array(ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, [literal if param is marker else param for param in params])
             return cursor.fetchall()

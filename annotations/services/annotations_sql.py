@@ -40,7 +40,7 @@ from annotations.models import (
 from annotations.models import Assignment as AssignmentModel
 from annotations.services.annotations import MAX_BULK_ANNOTATIONS
 from annotations.services.history_sql import history_insert_sql
-from factcheck.postgresql.base import prepared
+from factcheck.postgresql.base import id_array, prepared
 
 # Columns of an annotation that differ per item (the rest are the same for the batch).
 ANNOTATION_ROW_FIELDS = (
@@ -89,11 +89,6 @@ def _recordset(fields, alias: str) -> str:
 
 def _fields(model, names) -> list:
     return [model._meta.get_field(name) for name in names]
-
-
-def _id_array(ids) -> str:
-    """An id array as PostgreSQL's text form: psycopg adapts a list element by element."""
-    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _check_covers(model, given) -> None:
@@ -243,9 +238,9 @@ def _write_sql() -> str:
 def _read(user, items) -> tuple[dict, dict, dict, set]:
     """Sentences, claim types and claims the items name (only those visible), and the
     caller's stored spans in those sentences: one query."""
-    sentence_ids = _id_array({item["sentence"] for item in items})
-    claim_type_ids = _id_array({item["claim_type"] for item in items})
-    claim_ids = _id_array({item["claim"] for item in items if item["claim"] is not None})
+    sentence_ids = id_array({item["sentence"] for item in items})
+    claim_type_ids = id_array({item["claim_type"] for item in items})
+    claim_ids = id_array({item["claim"] for item in items if item["claim"] is not None})
     visible = (user.is_superuser, user.pk)
     params = [
         *(sentence_ids, *visible),
