@@ -1,4 +1,5 @@
-"""``gunicorn.conf.py``: a worker is connected to the database before its first request."""
+"""``gunicorn.conf.py``: a worker is connected to the database and warmed up before its
+first request, and boots even when it cannot be."""
 
 import logging
 import runpy
@@ -16,12 +17,31 @@ class BootingWorker:
     log = logging.getLogger("gunicorn.error")
 
 
+def boot():
+    runpy.run_path(str(CONF))["post_worker_init"](BootingWorker())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_booting_worker_opens_its_database_connection():
+def test_a_booting_worker_opens_its_database_connection_and_warms_up():
     connection.close()
     assert connection.connection is None
 
-    runpy.run_path(str(CONF))["post_worker_init"](BootingWorker())
+    boot()
 
     assert connection.connection is not None
     assert connection.is_usable()
+    if connection.vendor == "postgresql":
+        assert connection.prepared_statements  # the hot reads (tests/test_warmup.py)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_warm_up_fails_still_boots(monkeypatch, caplog):
+    def broken():
+        raise RuntimeError("a bug in the warm-up")
+
+    monkeypatch.setattr("annotations.warmup.warm_up", broken)
+
+    boot()
+
+    assert connection.is_usable()
+    assert "Warm-up failed" in caplog.text
