@@ -1,7 +1,17 @@
 """gunicorn's settings for Factcheck, read from the directory gunicorn starts in.
 
-Command-line options still win; this file only adds what a flag cannot say.
+Command-line options still win; this file only adds what a flag cannot say. gunicorn reads
+it for any app started in this directory (the peers benchmark starts doccano's here): the
+hook below acts only for Factcheck.
 """
+
+
+def serving_factcheck() -> bool:
+    try:
+        from django.apps import apps
+    except ImportError:
+        return False
+    return apps.ready and apps.is_installed("annotations")
 
 
 def post_worker_init(worker):
@@ -15,6 +25,8 @@ def post_worker_init(worker):
     first request instead, as it always was; a warm-up that fails only leaves its work to
     the first requests.
     """
+    if not serving_factcheck():
+        return
     from django.db import DatabaseError, connection
 
     from annotations.warmup import warm_up

@@ -2,7 +2,10 @@
 first request, and boots even when it cannot be."""
 
 import logging
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,18 @@ def test_a_worker_whose_warm_up_fails_still_boots(monkeypatch, caplog):
 
     assert connection.is_usable()
     assert "Warm-up failed" in caplog.text
+
+
+def test_the_hook_leaves_a_worker_of_another_django_app_alone():
+    """gunicorn reads the file for whatever it serves from this directory."""
+    script = (
+        "import runpy, sys, django; from django.conf import settings; "
+        "settings.configure(INSTALLED_APPS=['django.contrib.contenttypes']); django.setup(); "
+        f"runpy.run_path({str(CONF)!r})['post_worker_init'](None); "
+        "print('annotations' in sys.modules)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "False"
