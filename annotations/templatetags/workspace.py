@@ -57,10 +57,13 @@ def fast_json_script(value, element_id):
     The same element and the same escaping of ``<``, ``>`` and ``&`` (so the text can never
     close the script element); ``str.translate``, which ``json_script`` uses for that,
     took longer than building the page's data for a document of 500 annotations. Non-ASCII
-    characters are written as UTF-8 instead of ``\\u`` escapes: the same JSON.
+    characters are written as UTF-8 instead of ``\\u`` escapes: the same JSON. The bytes
+    are escaped before they are decoded: on a text with any non-ASCII character,
+    ``str.replace`` took three times as long.
     """
-    text = orjson.dumps(value, default=_django_encoder.default).decode()
-    text = text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
+    data = orjson.dumps(value, default=_django_encoder.default)
+    data = data.replace(b"&", b"\\u0026").replace(b"<", b"\\u003C").replace(b">", b"\\u003E")
+    text = data.decode()
     return format_html(
         '<script id="{}" type="application/json">{}</script>',
         element_id,
