@@ -562,8 +562,8 @@ class RowsJson(Func):
         order = ", ".join(column(name) for name in self.order)
         rows = f"FROM {quote(meta.db_table)} json_row WHERE {column(self.key)} = {outer}"
         # Only names from the model and keys checked by ``_json_object`` are interpolated.
-        # ``EXISTS`` first: most annotations have no source, and an index probe costs a
-        # third of what starting the aggregate does.
+        # ``EXISTS`` first: a key with no rows (most annotations have no source) then
+        # costs an index probe, a third of what starting the aggregate does.
         sql = (
             f"CASE WHEN EXISTS (SELECT 1 {rows}) "
             f"THEN (SELECT '[' || string_agg({item}, ',' ORDER BY {order}) || ']' {rows}) "
