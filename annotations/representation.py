@@ -563,9 +563,11 @@ class RowsJson(Func):
         rows = f"FROM {quote(meta.db_table)} json_row WHERE {column(self.key)} = {outer}"
         # Only names from the model and keys checked by ``_json_object`` are interpolated.
         # ``EXISTS`` first: a key with no rows (most annotations have no source) then
-        # costs an index probe, a third of what starting the aggregate does.
+        # costs an index probe, a third of what starting the aggregate does. ``OFFSET 0``
+        # keeps it a probe: without it PostgreSQL may hash the keys of the whole table
+        # once per query (31,701 sources read for a page of 1,054 annotations, 15 ms).
         sql = (
-            f"CASE WHEN EXISTS (SELECT 1 {rows}) "
+            f"CASE WHEN EXISTS (SELECT 1 {rows} OFFSET 0) "
             f"THEN (SELECT '[' || string_agg({item}, ',' ORDER BY {order}) || ']' {rows}) "
             "ELSE '[]' END"
         )
@@ -574,6 +576,12 @@ class RowsJson(Func):
 
 def _user_json(field: str) -> JsonText:
     return JsonText(id=F(field), username=F(f"{field}__username"))
+
+
+def _sentence_index() -> Subquery:
+    """The annotation's sentence's index, looked up by its key: joined instead, PostgreSQL
+    hashed every sentence of the database for a page of one document (20,000 for 1,054)."""
+    return Subquery(Sentence.objects.filter(pk=OuterRef("sentence")).order_by().values("index"))
 
 
 def annotation_json() -> JsonText:
@@ -586,7 +594,7 @@ def annotation_json() -> JsonText:
         project=F("project"),
         document=F("document"),
         sentence=F("sentence"),
-        sentence_index=F("sentence__index"),
+        sentence_index=_sentence_index(),
         start=F("start"),
         end=F("end"),
         quote=F("quote"),

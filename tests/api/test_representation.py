@@ -16,6 +16,7 @@ from annotations.api.serializers import AnnotationSerializer, DocumentDetailSeri
 from annotations.api.views import document_detail_queryset
 from annotations.models import Annotation
 from annotations.selectors_pages import annotation_rows
+from factcheck.postgresql.base import prepared
 from tests.factories import UserFactory, make_annotation, make_document
 
 TEXT = "First claim here. Second claim there. Third one. Fourth at last."
@@ -268,3 +269,49 @@ def test_compiled_sql_is_what_the_orm_builds_for_each_caller(
             continue
         sql, params = build(user, document.pk).query.sql_with_params()
         assert query == (sql, list(params)), user
+
+
+def plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+@postgresql_only
+def test_a_documents_annotations_read_only_their_own_sources_and_sentences(
+    annotator, document, rich
+):
+    """Each source and sentence is looked up by the annotation it belongs to: a plan that
+    hashes or joins the whole table costs as much as the database is large, however few
+    annotations the document has. PostgreSQL picks such a plan when it expects many rows
+    against small tables: here an administrator's read of 18 annotations, 5 sources."""
+    sentence = document.sentences.get(index=1)
+    Annotation.objects.bulk_create(
+        Annotation(
+            project=document.project,
+            document=document,
+            sentence=sentence,
+            start=sentence.start + offset,
+            end=sentence.end,
+            quote=document.text[sentence.start + offset : sentence.end],
+            claim_type=rich[0].claim_type,
+            annotator=annotator,
+        )
+        for offset in range(1, 16)
+    )
+    administrator = UserFactory(is_superuser=True)
+    sql, params = representation.compiled(
+        representation._document_annotations_json, administrator, document.pk
+    )
+    with connection.cursor() as cursor:
+        # With the tables' statistics a generic plan would see once they have been analysed.
+        cursor.execute("ANALYZE annotations_annotation, annotations_source, annotations_sentence")
+        cursor.execute(*prepared(f"EXPLAIN (FORMAT JSON) {sql}", params))
+        (plan,) = cursor.fetchone()[0]
+
+    tables = ("annotations_source", "annotations_sentence")
+    reads = [node for node in plan_nodes(plan["Plan"]) if node.get("Relation Name") in tables]
+    assert {node["Relation Name"] for node in reads} == set(tables)
+    for node in reads:
+        condition = "".join(node.get(key, "") for key in ("Index Cond", "Recheck Cond", "Filter"))
+        assert "annotations_annotation." in condition, node
