@@ -277,6 +277,34 @@ def plan_nodes(plan: dict):
         yield from plan_nodes(child)
 
 
+def generic_plan(build, user, pk) -> dict:
+    """The plan the app runs ``build``'s query with, on the tables' current statistics."""
+    sql, params = representation.compiled(build, user, pk)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_annotation, annotations_source, annotations_sentence")
+        cursor.execute(*prepared(f"EXPLAIN (FORMAT JSON) {sql}", params))
+        return cursor.fetchone()[0][0]["Plan"]
+
+
+def reads_of(plan: dict, *tables) -> list[dict]:
+    """The scans of ``tables`` in ``plan``, each with the condition it reads by."""
+    reads = []
+    for node in plan_nodes(plan):
+        if node.get("Relation Name") in tables:
+            keys = ("Index Cond", "Recheck Cond", "Filter")
+            reads.append({**node, "condition": "".join(node.get(key, "") for key in keys)})
+    return reads
+
+
+@pytest.fixture
+def many_documents(project):
+    """Ten documents of 60 sentences: a document's rows are a tenth of each table."""
+    def text(document):
+        return " ".join(f"Sentence {n} of document {document} says something." for n in range(60))
+
+    return [make_document(project, text=text(document)) for document in range(10)]
+
+
 @postgresql_only
 def test_a_documents_annotations_read_only_their_own_sources_and_sentences(
     annotator, document, rich
@@ -300,18 +328,26 @@ def test_a_documents_annotations_read_only_their_own_sources_and_sentences(
         for offset in range(1, 16)
     )
     administrator = UserFactory(is_superuser=True)
-    sql, params = representation.compiled(
-        representation._document_annotations_json, administrator, document.pk
-    )
-    with connection.cursor() as cursor:
-        # With the tables' statistics a generic plan would see once they have been analysed.
-        cursor.execute("ANALYZE annotations_annotation, annotations_source, annotations_sentence")
-        cursor.execute(*prepared(f"EXPLAIN (FORMAT JSON) {sql}", params))
-        (plan,) = cursor.fetchone()[0]
 
-    tables = ("annotations_source", "annotations_sentence")
-    reads = [node for node in plan_nodes(plan["Plan"]) if node.get("Relation Name") in tables]
-    assert {node["Relation Name"] for node in reads} == set(tables)
-    for node in reads:
-        condition = "".join(node.get(key, "") for key in ("Index Cond", "Recheck Cond", "Filter"))
-        assert "annotations_annotation." in condition, node
+    plan = generic_plan(representation._document_annotations_json, administrator, document.pk)
+
+    reads = reads_of(plan, "annotations_source", "annotations_sentence")
+    assert {read["Relation Name"] for read in reads} == {
+        "annotations_source",
+        "annotations_sentence",
+    }
+    for read in reads:
+        assert "annotations_annotation." in read["condition"], read
+
+
+@postgresql_only
+def test_a_documents_detail_reads_its_own_sentences_by_index(owner, many_documents):
+    """Not the sentences table in storage order until one of the document's turns up,
+    which for a document stored last is all of them."""
+    plan = generic_plan(representation._document_detail_queryset, owner, many_documents[-1].pk)
+
+    reads = reads_of(plan, "annotations_sentence")
+    assert reads
+    for read in reads:
+        assert read["Node Type"] != "Seq Scan", read
+        assert "annotations_document.id" in read["condition"], read
