@@ -7,9 +7,11 @@ variable is set only while a browser is open, so the rest of the suite keeps the
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -44,10 +46,48 @@ def browser():
         chromium.close()
 
 
+class RequestsInFlight:
+    """The live server's requests that have started and not finished.
+
+    A closed page leaves the request it was waiting for (a live-refresh poll, every half
+    second) running in the server's thread: the flush that ends the test then truncated
+    the tables under that request's reads, and PostgreSQL broke the deadlock by failing
+    the flush.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    @staticmethod
+    def _served():
+        """The live server answers in threads of its own; the test's own client does not."""
+        return threading.current_thread() is not threading.main_thread()
+
+    def started(self, **kwargs):
+        if self._served():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs):
+        if self._served():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_none(self, timeout: float = 10.0) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) and return its page."""
+    """Open a fresh browser context (its own cookies) and return its page. At the end the
+    pages close and their last requests finish before the test's data is flushed."""
     contexts = []
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started)
+    request_finished.connect(in_flight.finished)
 
     def _new_page():
         context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
@@ -58,8 +98,13 @@ def new_page(browser, live_server):
         return page
 
     yield _new_page
-    for context in contexts:
-        context.close()
+    try:
+        for context in contexts:
+            context.close()
+        assert in_flight.wait_until_none(), "the live server is still answering a closed page"
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
 
 
 @pytest.fixture
