@@ -343,8 +343,8 @@ def test_a_documents_annotations_read_only_their_own_sources_and_sentences(
 
 @postgresql_only
 def test_a_documents_detail_reads_its_own_sentences_by_index(owner, many_documents):
-    """Not the sentences table in storage order until one of the document's turns up,
-    which for a document stored last is all of them."""
+    """Through the index by document: not by reading the sentences table in storage order
+    until one of the document's turns up, which for a document stored last is all of it."""
     plan = generic_plan(representation._document_detail_queryset, owner, many_documents[-1].pk)
 
     reads = reads_of(plan, "annotations_sentence")
