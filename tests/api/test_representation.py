@@ -298,7 +298,7 @@ def reads_of(plan: dict, *tables) -> list[dict]:
 
 @pytest.fixture
 def many_documents(project):
-    """Ten documents of 60 sentences: a document's rows are a tenth of each table."""
+    """Ten documents of 60 sentences: a document's are a tenth of the sentences table."""
 
     def text(document):
         return " ".join(f"Sentence {n} of document {document} says something." for n in range(60))
